@@ -1,0 +1,50 @@
+# Build, test and benchmark entry points. See DESIGN.md, "How it is run and tested".
+#
+#   make deps         install RocksDB (apt) and MinIO (.tools/bin) if missing
+#   make demo         run the quickstart example (no server needed)
+#   make test         deps, go vet, go test -race with a private MinIO
+#   make bench        deps, benchmarks with a private MinIO, output in bench.txt
+#   make fuzz         run every fuzz target for FUZZTIME
+#   make clean-tools  remove .tools (the MinIO build)
+#
+# Variables: PKGS (default ./...), TESTFLAGS (extra go test flags for `test`),
+# BENCH (benchmark regexp, default .), COUNT (default 1), BENCHTIMEOUT
+# (default 60m), FUZZTIME (default 10s). Example:
+#   make test PKGS=./s3/... TESTFLAGS='-run TestConformance -v'
+#   make bench BENCH=Store COUNT=10 PKGS=./rocksdb/...
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+GO           ?= go
+PKGS         ?= ./...
+TESTFLAGS    ?=
+BENCH        ?= .
+COUNT        ?= 1
+BENCHTIMEOUT ?= 60m
+FUZZTIME     ?= 10s
+
+.PHONY: deps demo vet test bench fuzz clean-tools
+
+deps:
+	bash scripts/deps.sh
+
+demo:
+	$(GO) run ./examples/quickstart
+
+vet: deps
+	$(GO) vet $(PKGS)
+
+test: vet
+	bash scripts/with-minio.sh $(GO) test -race -timeout 25m $(TESTFLAGS) $(PKGS)
+
+bench: deps
+	bash scripts/with-minio.sh $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem \
+		-count $(COUNT) -timeout $(BENCHTIMEOUT) $(PKGS) | tee bench.txt
+
+fuzz:
+	FUZZTIME='$(FUZZTIME)' bash scripts/fuzz.sh $(PKGS)
+
+clean-tools:
+	rm -rf .tools

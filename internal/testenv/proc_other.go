@@ -1,0 +1,9 @@
+//go:build !linux
+
+package testenv
+
+import "syscall"
+
+// sysProcAttr has nothing to add outside Linux: a server whose test binary
+// dies without stopping it keeps running.
+func sysProcAttr() *syscall.SysProcAttr { return nil }
