@@ -1,0 +1,134 @@
+package strata_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/backend/memory"
+	"github.com/stratakv/strata/hlc"
+)
+
+const benchKeys = 1000
+
+func benchKey(i int) string { return fmt.Sprintf("fleet/robot/%06d/pose", i%benchKeys) }
+
+func benchStore(b *testing.B) *strata.Store {
+	s, err := strata.Open(bg, memory.New(), &strata.Options{KeyExpr: "fleet/**", GCInterval: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close(bg) })
+	return s
+}
+
+func preload(b *testing.B, s *strata.Store) {
+	v := make([]byte, 100)
+	for i := range benchKeys {
+		if _, err := s.Put(bg, benchKey(i), v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStore(b *testing.B) {
+	value := make([]byte, 100)
+	keys := make([]string, benchKeys)
+	for i := range keys {
+		keys[i] = benchKey(i)
+	}
+	b.Run("Put", func(b *testing.B) {
+		s := benchStore(b)
+		b.SetBytes(int64(len(value)))
+		i := 0
+		for b.Loop() {
+			if _, err := s.Put(bg, keys[i%benchKeys], value); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("PutParallel", func(b *testing.B) {
+		s := benchStore(b)
+		b.SetBytes(int64(len(value)))
+		b.RunParallel(func(pb *testing.PB) {
+			i := 0
+			for pb.Next() {
+				if _, err := s.Put(bg, keys[i%benchKeys], value); err != nil {
+					b.Error(err)
+					return
+				}
+				i++
+			}
+		})
+	})
+	b.Run("PutWatched", func(b *testing.B) {
+		s := benchStore(b)
+		var n int
+		stop := s.Watch(func(strata.Sample) { n++ })
+		defer stop()
+		i := 0
+		for b.Loop() {
+			if _, err := s.Put(bg, keys[i%benchKeys], value); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("Apply", func(b *testing.B) {
+		s := benchStore(b)
+		clock := hlc.NewClock(nil)
+		i := 0
+		for b.Loop() {
+			smp := strata.Sample{Key: keys[i%benchKeys], Value: value, Timestamp: clock.Now(), Kind: strata.KindPut}
+			if _, err := s.Apply(bg, smp); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("ApplyOutdated", func(b *testing.B) {
+		s := benchStore(b)
+		preload(b, s)
+		old := hlc.Timestamp{Time: 1 << 32, ID: hlc.ID{1}}
+		i := 0
+		for b.Loop() {
+			smp := strata.Sample{Key: keys[i%benchKeys], Value: value, Timestamp: old, Kind: strata.KindPut}
+			if r, err := s.Apply(bg, smp); err != nil || r != strata.Outdated {
+				b.Fatal(r, err)
+			}
+			i++
+		}
+	})
+	b.Run("Get", func(b *testing.B) {
+		s := benchStore(b)
+		preload(b, s)
+		b.SetBytes(int64(len(value)))
+		i := 0
+		for b.Loop() {
+			for _, err := range s.Get(bg, keys[i%benchKeys]) {
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			i++
+		}
+	})
+	b.Run("GetWildcard1000", func(b *testing.B) {
+		s := benchStore(b)
+		preload(b, s)
+		for b.Loop() {
+			n := 0
+			for _, err := range s.Get(bg, "fleet/robot/*/pose") {
+				if err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			if n != benchKeys {
+				b.Fatalf("got %d samples", n)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchKeys), "ns/key")
+	})
+}

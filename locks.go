@@ -1,0 +1,40 @@
+package strata
+
+import (
+	"hash/maphash"
+	"sync"
+)
+
+// stripes are per-key locks: a key hashes to one of a fixed set of
+// mutexes, so writers of different keys rarely contend and writers of one
+// key are serialized without a lock per key.
+type stripes struct {
+	seed maphash.Seed
+	once sync.Once
+	mu   [256]paddedMutex
+}
+
+// paddedMutex keeps neighbouring stripes off one cache line.
+type paddedMutex struct {
+	sync.Mutex
+	_ [56]byte
+}
+
+func (s *stripes) of(key string) *sync.Mutex {
+	s.once.Do(func() { s.seed = maphash.MakeSeed() })
+	return &s.mu[maphash.String(s.seed, key)%uint64(len(s.mu))].Mutex
+}
+
+// lockAll takes every stripe, in order: no key can be written until
+// unlockAll. Wildcard deletes use it to publish themselves atomically.
+func (s *stripes) lockAll() {
+	for i := range s.mu {
+		s.mu[i].Lock()
+	}
+}
+
+func (s *stripes) unlockAll() {
+	for i := range s.mu {
+		s.mu[i].Unlock()
+	}
+}

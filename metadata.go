@@ -1,0 +1,52 @@
+package strata
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stratakv/strata/backend"
+)
+
+// Names of the records the Store keeps in the backend's metadata space.
+const (
+	metaConfig    = "strata/config"
+	metaWildcards = "strata/wildcard-deletes"
+)
+
+// encodeConfig is the config record: what the backend's keys mean.
+func (c *config) record() []byte {
+	return []byte("strata-config v1\nkeyexpr " + c.KeyExpr + "\nstrip-prefix " + c.strip + "\n")
+}
+
+// checkConfig writes the config record on first use and compares it after.
+func (s *Store) checkConfig(ctx context.Context) error {
+	want := s.cfg.record()
+	got, err := s.b.GetMeta(ctx, metaConfig)
+	switch {
+	case errors.Is(err, backend.ErrNotFound):
+		if s.cfg.ReadOnly {
+			return nil // nothing to compare with, and nothing may be written
+		}
+		if err := s.b.PutMeta(ctx, metaConfig, want); err != nil {
+			return fmt.Errorf("strata: open: writing store metadata: %w", err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("strata: open: reading store metadata: %w", err)
+	case string(got) != string(want):
+		return fmt.Errorf("strata: open: the backend holds a store with %s, not %s: %w",
+			describeConfig(got), describeConfig(want), ErrIncompatible)
+	}
+	return nil
+}
+
+// describeConfig renders a config record on one line for an error message.
+func describeConfig(rec []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(rec)), "\n")
+	if len(lines) == 0 || lines[0] != "strata-config v1" {
+		return fmt.Sprintf("unreadable metadata %q", rec)
+	}
+	return strings.Join(lines[1:], ", ")
+}

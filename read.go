@@ -1,0 +1,186 @@
+package strata
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/stratakv/strata/backend"
+	"github.com/stratakv/strata/keyexpr"
+)
+
+// ScanOptions tune Store.Scan. A nil *ScanOptions means the zero value,
+// which makes Scan behave as Get.
+type ScanOptions struct {
+	// MetadataOnly yields samples without values; the backend does not read
+	// them (a metadata-only scan of a million keys reads no value).
+	MetadataOnly bool
+	// Tombstones also yields deleted keys, as KindDelete samples with the
+	// timestamp of the delete.
+	Tombstones bool
+	// Start, if not empty, skips the full keys that sort before it, to
+	// resume a scan page by page.
+	Start string
+}
+
+// Get yields the latest live sample of every key that selector matches,
+// in key order, with full keys. selector is a concrete key (one backend
+// lookup) or a wildcard expression (one scan of the backend keys under its
+// literal prefix, filtered by matching). A selector that does not
+// intersect the store's key expression yields nothing.
+//
+// Each yielded Sample and its Value belong to the caller. Breaking out of
+// the loop early releases everything the scan held. An error ends the loop:
+// it is yielded once, with a zero Sample.
+func (s *Store) Get(ctx context.Context, selector string) iter.Seq2[Sample, error] {
+	return s.Scan(ctx, selector, nil)
+}
+
+// Scan is Get with options: metadata only, tombstones included, resumable.
+// The replication layer rebuilds its log with it.
+func (s *Store) Scan(ctx context.Context, selector string, opts *ScanOptions) iter.Seq2[Sample, error] {
+	var o ScanOptions
+	if opts != nil {
+		o = *opts
+	}
+	return func(yield func(Sample, error) bool) {
+		if !s.enter() {
+			yield(Sample{}, errClosed("get", selector))
+			return
+		}
+		defer s.leave()
+		sel, err := keyexpr.Canonize(selector)
+		if err != nil {
+			yield(Sample{}, fmt.Errorf("strata: get %q: %w: %w", selector, ErrInvalidKey, err))
+			return
+		}
+		if !sel.Intersects(s.cfg.expr) {
+			return
+		}
+		s.stats.gets.Add(1)
+		if !sel.IsWild() {
+			s.getOne(ctx, sel.String(), &o, yield)
+			return
+		}
+		prefix, ok := s.scanPrefix(sel)
+		if !ok {
+			return
+		}
+		bopts := &backend.ScanOptions{
+			KeysOnly: o.MetadataOnly,
+			Match:    func(bkey string) bool { return sel.Matches(s.fullKey(bkey)) },
+		}
+		if o.Start != "" {
+			start, ok := s.startKey(o.Start)
+			if !ok {
+				return
+			}
+			bopts.Start = start
+		}
+		for it, err := range s.b.Scan(ctx, prefix, bopts) {
+			if err != nil {
+				yield(Sample{}, wrapErr("get", selector, err))
+				return
+			}
+			smp, ok := s.sample(s.fullKey(it.Key), it.Entry, &o)
+			if ok && !yield(smp, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (s *Store) getOne(ctx context.Context, key string, o *ScanOptions, yield func(Sample, error) bool) {
+	if !s.cfg.expr.Matches(key) || (o.Start != "" && key < o.Start) {
+		return
+	}
+	bkey := s.backendKey(key)
+	var (
+		e   backend.Entry
+		err error
+	)
+	if o.MetadataOnly {
+		e, err = s.b.Stat(ctx, bkey)
+	} else {
+		e, err = s.b.Get(ctx, bkey)
+	}
+	if errors.Is(err, backend.ErrNotFound) {
+		return
+	}
+	if err != nil {
+		yield(Sample{}, wrapErr("get", key, err))
+		return
+	}
+	if smp, ok := s.sample(key, e, o); ok {
+		yield(smp, nil)
+	}
+}
+
+// sample turns a backend entry into what a reader sees: a live value, a
+// tombstone (only with o.Tombstones), or nothing. An entry that a
+// remembered wildcard delete covers reads as that delete's tombstone.
+func (s *Store) sample(key string, e backend.Entry, o *ScanOptions) (Sample, bool) {
+	if wts, ok := s.wildcards.covering(key); ok && e.Timestamp.Compare(wts) <= 0 {
+		e = backend.Entry{Timestamp: wts, Deleted: true}
+	}
+	if e.Deleted {
+		if !o.Tombstones {
+			return Sample{}, false
+		}
+		return Sample{Key: key, Timestamp: e.Timestamp, Kind: KindDelete}, true
+	}
+	s.stats.bytesRead.Add(uint64(len(e.Value)))
+	return Sample{Key: key, Value: e.Value, Encoding: e.Encoding, Timestamp: e.Timestamp, Kind: KindPut}, true
+}
+
+// scanPrefix returns the backend byte prefix under which every key that
+// expr matches is stored, or false when no key in scope can match.
+func (s *Store) scanPrefix(expr keyexpr.KeyExpr) (string, bool) {
+	full := literalPrefix(expr)
+	strip := s.cfg.strip
+	switch {
+	case strip == "":
+		return full, true
+	case len(full) <= len(strip):
+		return "", strings.HasPrefix(strip, full)
+	case strings.HasPrefix(full, strip) && full[len(strip)] == '/':
+		return full[len(strip)+1:], true
+	}
+	return "", false
+}
+
+// startKey maps a full Start key of ScanOptions to a backend key.
+func (s *Store) startKey(start string) (string, bool) {
+	strip := s.cfg.strip
+	switch {
+	case strip == "":
+		return start, true
+	case start <= strip:
+		return "", true
+	case strings.HasPrefix(start, strip+"/"):
+		return start[len(strip)+1:], true
+	case strings.HasPrefix(start, strip):
+		// Between strip itself (backend key "") and strip+"/…".
+		if start[len(strip)] < '/' {
+			return "\x00", true
+		}
+	}
+	return "", false
+}
+
+// literalPrefix is the byte prefix that every key expr matches starts with:
+// the chunks before the first wildcard, and the literal start of that
+// wildcard chunk ("a/b/**" → "a/b", "a/*/c" → "a/", "a/x$*" → "a/x").
+func literalPrefix(expr keyexpr.KeyExpr) string {
+	str := expr.String()
+	i := strings.IndexAny(str, "*$")
+	if i < 0 {
+		return str
+	}
+	if strings.HasPrefix(str[i:], "**") {
+		return strings.TrimSuffix(str[:i], "/")
+	}
+	return str[:i]
+}

@@ -1,0 +1,75 @@
+package strata_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/backend/memory"
+)
+
+func TestScanOptions(t *testing.T) {
+	f := open(t, strata.Options{KeyExpr: "s/**", StripPrefix: "s"})
+	for i := range 5 {
+		_, err := f.store.Put(bg, fmt.Sprintf("s/%d", i), []byte{byte('a' + i)})
+		require.NoError(t, err)
+	}
+	_, err := f.store.Delete(bg, "s/2")
+	require.NoError(t, err)
+
+	scan := func(sel string, o *strata.ScanOptions) []string {
+		var out []string
+		for smp, err := range f.store.Scan(bg, sel, o) {
+			require.NoError(t, err)
+			if o != nil && o.MetadataOnly {
+				require.Nil(t, smp.Value)
+			}
+			out = append(out, fmt.Sprintf("%s:%s:%s", smp.Key, smp.Kind, smp.Value))
+		}
+		return out
+	}
+	require.Equal(t, []string{"s/0:put:a", "s/1:put:b", "s/3:put:d", "s/4:put:e"}, scan("s/*", nil))
+	require.Equal(t, []string{"s/0:put:", "s/1:put:", "s/2:delete:", "s/3:put:", "s/4:put:"},
+		scan("s/*", &strata.ScanOptions{MetadataOnly: true, Tombstones: true}))
+	require.Equal(t, []string{"s/2:delete:", "s/3:put:d", "s/4:put:e"}, scan("s/*", &strata.ScanOptions{Start: "s/2", Tombstones: true}))
+	require.Equal(t, []string{"s/0:put:a", "s/1:put:b", "s/3:put:d", "s/4:put:e"}, scan("s/**", &strata.ScanOptions{Start: "s"}))
+	require.Empty(t, scan("s/*", &strata.ScanOptions{Start: "t"}))
+	require.Equal(t, []string{"s/2:delete:"}, scan("s/2", &strata.ScanOptions{Tombstones: true}))
+	require.Empty(t, scan("s/2", nil))
+}
+
+// TestWildcardGetScansOnlyUnderItsPrefix checks what the backend is asked:
+// a concrete get is one lookup, a wildcard get one scan under the literal
+// prefix of the selector.
+func TestWildcardGetScansOnlyUnderItsPrefix(t *testing.T) {
+	cases := []struct {
+		keyExpr, strip, selector, prefix string
+	}{
+		{"demo/**", "", "demo/a/**", "demo/a"},
+		{"demo/**", "", "demo/*/x", "demo/"},
+		{"demo/**", "", "demo/ro$*/**", "demo/ro"},
+		{"demo/**", "demo", "demo/a/**", "a"},
+		{"demo/**", "demo", "demo/**", ""},
+		{"demo/**", "demo", "**", ""},
+		{"demo/x/**", "demo/x", "demo/*/y", ""},
+	}
+	for _, tc := range cases {
+		r := &recorder{Backend: memory.New()}
+		s, err := strata.Open(bg, r, &strata.Options{KeyExpr: tc.keyExpr, StripPrefix: tc.strip, GCInterval: -1})
+		require.NoError(t, err)
+		for range s.Get(bg, tc.selector) {
+		}
+		require.Equal(t, []string{tc.prefix}, r.prefixes, "%s over %s strip %q", tc.selector, tc.keyExpr, tc.strip)
+		require.NoError(t, s.Close(bg))
+	}
+	r := &recorder{Backend: memory.New()}
+	s, err := strata.Open(bg, r, &strata.Options{KeyExpr: "demo/**", GCInterval: -1})
+	require.NoError(t, err)
+	defer s.Close(bg)
+	for range s.Get(bg, "demo/a/b") {
+	}
+	require.Empty(t, r.prefixes)
+	require.Equal(t, 1, r.gets, "a concrete get is one lookup")
+}

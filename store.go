@@ -1,0 +1,152 @@
+package strata
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/stratakv/strata/backend"
+	"github.com/stratakv/strata/hlc"
+	"github.com/stratakv/strata/keyexpr"
+)
+
+// Store serves one key expression over one backend, with last-writer-wins
+// by HLC timestamp, tombstones and remembered wildcard deletes. Create it
+// with Open. A Store is safe for concurrent use by multiple goroutines.
+type Store struct {
+	cfg   *config
+	b     backend.Backend
+	cond  backend.Conditional // nil unless the backend has conditional writes
+	batch backend.Batcher     // nil unless the backend writes batches
+
+	locks     stripes
+	wildcards wildcards
+	watchers  watchers
+	stats     counters
+
+	mu       sync.Mutex // guards closed and the inflight Add
+	closed   bool
+	inflight sync.WaitGroup
+	stopGC   context.CancelFunc
+	gcDone   chan struct{}
+}
+
+// Open opens a store over b. It checks the options, reads the store
+// metadata that b holds (creating it on first use), and starts background
+// garbage collection. The store owns b from then on: Close closes it.
+//
+// Reopening a backend with a KeyExpr or StripPrefix other than the ones it
+// was created with fails with ErrIncompatible.
+func Open(ctx context.Context, b backend.Backend, opts *Options) (*Store, error) {
+	if b == nil {
+		return nil, errors.New("strata: open: nil backend")
+	}
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{cfg: cfg, b: b}
+	s.cond, _ = b.(backend.Conditional)
+	s.batch, _ = b.(backend.Batcher)
+	if err := s.checkConfig(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.wildcards.load(ctx, b); err != nil {
+		return nil, err
+	}
+	if !cfg.ReadOnly && cfg.GCInterval > 0 {
+		gcCtx, cancel := context.WithCancel(context.Background())
+		s.stopGC = cancel
+		s.gcDone = make(chan struct{})
+		go s.runGC(gcCtx)
+	}
+	return s, nil
+}
+
+// KeyExpr returns the canonical key expression the store serves.
+func (s *Store) KeyExpr() string { return s.cfg.KeyExpr }
+
+// StripPrefix returns the prefix removed from keys before the backend.
+func (s *Store) StripPrefix() string { return s.cfg.strip }
+
+// Clock returns the clock that stamps the store's writes.
+func (s *Store) Clock() *hlc.Clock { return s.cfg.Clock }
+
+// TombstoneLifespan returns how long deletes are remembered.
+func (s *Store) TombstoneLifespan() time.Duration { return s.cfg.TombstoneLifespan }
+
+// Close stops garbage collection, waits for the operations in flight (a
+// running Get loop included: do not call Close from inside one, nor from a
+// Watch callback), and closes the backend. Later calls return ErrClosed; a
+// second Close returns nil.
+func (s *Store) Close(ctx context.Context) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	if s.stopGC != nil {
+		s.stopGC()
+		<-s.gcDone
+	}
+	s.inflight.Wait()
+	if err := s.b.Close(ctx); err != nil {
+		return fmt.Errorf("strata: close: %w", err)
+	}
+	return nil
+}
+
+// enter registers an operation in flight; false once the store is closed.
+func (s *Store) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.inflight.Add(1)
+	return true
+}
+
+func (s *Store) leave() { s.inflight.Done() }
+
+func errClosed(op, key string) error {
+	return fmt.Errorf("strata: %s %q: %w", op, key, ErrClosed)
+}
+
+// backendKey maps a full key in scope to its backend key.
+func (s *Store) backendKey(key string) string {
+	rest, _ := keyexpr.StripPrefix(key, s.cfg.strip)
+	return rest
+}
+
+// fullKey maps a backend key back to the full key.
+func (s *Store) fullKey(bkey string) string {
+	return keyexpr.Join(s.cfg.strip, bkey)
+}
+
+// checkKey validates a concrete key and its scope.
+func (s *Store) checkKey(op, key string) error {
+	if err := keyexpr.ValidateKey(key); err != nil {
+		return fmt.Errorf("strata: %s %q: %w: %w", op, key, ErrInvalidKey, err)
+	}
+	if !s.cfg.expr.Matches(key) {
+		return fmt.Errorf("strata: %s %q: %w %q", op, key, ErrOutOfScope, s.cfg.KeyExpr)
+	}
+	return nil
+}
+
+// wrapErr names the operation and key, and adds ErrReadOnly to a backend's
+// read-only refusal.
+func wrapErr(op, key string, err error) error {
+	if errors.Is(err, backend.ErrReadOnly) {
+		return fmt.Errorf("strata: %s %q: %w: %w", op, key, ErrReadOnly, err)
+	}
+	if errors.Is(err, backend.ErrClosed) {
+		return fmt.Errorf("strata: %s %q: %w: %w", op, key, ErrClosed, err)
+	}
+	return fmt.Errorf("strata: %s %q: %w", op, key, err)
+}

@@ -1,0 +1,211 @@
+package strata
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stratakv/strata/backend"
+	"github.com/stratakv/strata/hlc"
+	"github.com/stratakv/strata/keyexpr"
+)
+
+// Put stores value under key, stamped with the store's clock, and returns
+// the timestamp. The store does not keep value after Put returns.
+func (s *Store) Put(ctx context.Context, key string, value []byte) (hlc.Timestamp, error) {
+	smp := Sample{Key: key, Value: value, Kind: KindPut}
+	if err := s.checkWrite("put", &smp); err != nil {
+		return hlc.Timestamp{}, err
+	}
+	if !s.enter() {
+		return hlc.Timestamp{}, errClosed("put", key)
+	}
+	defer s.leave()
+	smp.Timestamp = s.cfg.Clock.Now()
+	_, err := s.applyKey(ctx, smp, false)
+	return smp.Timestamp, err
+}
+
+// Delete deletes the keys that keyExpr matches, stamped with the store's
+// clock, and returns the timestamp. A concrete key gets a tombstone even if
+// it never existed, so that an older put arriving later cannot resurrect
+// it. A wildcard expression tombstones every matching key that exists and
+// is remembered for TombstoneLifespan: a later-arriving sample older than
+// it, on any key it matches, is Outdated.
+func (s *Store) Delete(ctx context.Context, keyExpr string) (hlc.Timestamp, error) {
+	smp := Sample{Key: keyExpr, Kind: KindDelete}
+	if err := s.checkWrite("delete", &smp); err != nil {
+		return hlc.Timestamp{}, err
+	}
+	if !s.enter() {
+		return hlc.Timestamp{}, errClosed("delete", keyExpr)
+	}
+	defer s.leave()
+	smp.Timestamp = s.cfg.Clock.Now()
+	var err error
+	if isWild(smp.Key) {
+		_, err = s.deleteWild(ctx, smp)
+	} else {
+		_, err = s.applyKey(ctx, smp, false)
+	}
+	return smp.Timestamp, err
+}
+
+// Apply stores a sample with its own timestamp (one is stamped only if it
+// is zero), after the store's clock has accepted it (a timestamp too far in
+// the future is refused with an error wrapping hlc.ErrDrift). Last writer
+// wins: a sample older than, or as old as, what the store holds for its key
+// (a value, a tombstone, or a remembered wildcard delete that matches it)
+// is Outdated and changes nothing, except that a sample refused because of
+// a wildcard delete may materialize that delete's tombstone for its key, so
+// that replicas hold the same state whatever order samples arrived in.
+//
+// A KindDelete sample whose Key is a wildcard expression is a wildcard
+// delete, as with Delete.
+func (s *Store) Apply(ctx context.Context, smp Sample) (Result, error) {
+	if err := s.checkSample(&smp); err != nil {
+		return Outdated, err
+	}
+	if !s.enter() {
+		return Outdated, errClosed("apply", smp.Key)
+	}
+	defer s.leave()
+	if smp.Timestamp.IsZero() {
+		smp.Timestamp = s.cfg.Clock.Now()
+	} else if err := s.cfg.Clock.Update(smp.Timestamp); err != nil {
+		s.stats.refused.Add(1)
+		s.cfg.Logger.Warn("strata: refused a sample from the future", "key", smp.Key, "timestamp", smp.Timestamp.String(), "err", err)
+		return Outdated, fmt.Errorf("strata: apply %q: %w", smp.Key, err)
+	}
+	if smp.Kind == KindDelete && isWild(smp.Key) {
+		return s.deleteWild(ctx, smp)
+	}
+	return s.applyKey(ctx, smp, false)
+}
+
+// isWild tells a wildcard expression from a concrete key; an invalid key
+// that contains '$' takes the wildcard path and is refused there.
+func isWild(key string) bool { return strings.ContainsAny(key, "*$") }
+
+func (s *Store) checkSample(smp *Sample) error {
+	switch {
+	case smp.Kind != KindPut && smp.Kind != KindDelete:
+		return fmt.Errorf("strata: apply %q: %w: kind %v", smp.Key, ErrInvalidSample, smp.Kind)
+	case !smp.Timestamp.IsZero() && smp.Timestamp.ID.IsZero():
+		return fmt.Errorf("strata: apply %q: %w: timestamp %d without an ID", smp.Key, ErrInvalidSample, smp.Timestamp.Time)
+	case len(smp.Encoding) > backend.MaxEncodingLen:
+		return fmt.Errorf("strata: apply %q: %w: encoding of %d bytes exceeds %d", smp.Key, ErrInvalidSample, len(smp.Encoding), backend.MaxEncodingLen)
+	case smp.Kind == KindPut && isWild(smp.Key):
+		return fmt.Errorf("strata: apply %q: %w: a put needs a concrete key", smp.Key, ErrInvalidSample)
+	}
+	return s.checkWrite("apply", smp)
+}
+
+// checkWrite validates what every write shares; a wildcard delete's key is
+// canonized in place.
+func (s *Store) checkWrite(op string, smp *Sample) error {
+	if s.cfg.ReadOnly {
+		return fmt.Errorf("strata: %s %q: %w", op, smp.Key, ErrReadOnly)
+	}
+	if len(smp.Value) > s.cfg.MaxValueSize {
+		return fmt.Errorf("strata: %s %q: %w: %d bytes, the limit is %d", op, smp.Key, ErrTooLarge, len(smp.Value), s.cfg.MaxValueSize)
+	}
+	if smp.Kind == KindDelete && isWild(smp.Key) {
+		expr, err := keyexpr.Canonize(smp.Key)
+		if err != nil {
+			return fmt.Errorf("strata: %s %q: %w: %w", op, smp.Key, ErrInvalidKey, err)
+		}
+		if !expr.Intersects(s.cfg.expr) {
+			return fmt.Errorf("strata: %s %q: %w %q", op, smp.Key, ErrOutOfScope, s.cfg.KeyExpr)
+		}
+		smp.Key = expr.String()
+		return nil
+	}
+	return s.checkKey(op, smp.Key)
+}
+
+// maxConflicts bounds the retries of a conditional write that keeps losing
+// to writers in other processes.
+const maxConflicts = 16
+
+// applyKey applies a sample to one concrete key under the key's lock.
+// fromWildcard is set when a wildcard delete tombstones the key: the
+// remembered delete that covers the sample is the sample itself.
+func (s *Store) applyKey(ctx context.Context, smp Sample, fromWildcard bool) (Result, error) {
+	bkey := s.backendKey(smp.Key)
+	mu := s.locks.of(smp.Key)
+	mu.Lock()
+	defer mu.Unlock()
+
+	refused := false
+	if !fromWildcard {
+		if wts, ok := s.wildcards.covering(smp.Key); ok && smp.Timestamp.Compare(wts) <= 0 {
+			// The sample lost to a wildcard delete; the key still takes
+			// that delete's tombstone if it holds something older.
+			refused = smp.Kind == KindPut || smp.Timestamp != wts
+			smp = Sample{Key: smp.Key, Timestamp: wts, Kind: KindDelete}
+		}
+	}
+	for range maxConflicts {
+		cur, version, found, err := s.stat(ctx, bkey)
+		if err != nil {
+			return Outdated, wrapErr("apply", smp.Key, err)
+		}
+		if found && smp.Timestamp.Compare(cur.Timestamp) <= 0 {
+			s.stats.outdated.Add(1)
+			return Outdated, nil
+		}
+		e := backend.Entry{Value: smp.Value, Encoding: smp.Encoding, Timestamp: smp.Timestamp, Deleted: smp.Kind == KindDelete}
+		if e.Deleted {
+			e.Value, e.Encoding = nil, ""
+		}
+		err = s.write(ctx, bkey, e, version)
+		if errors.Is(err, backend.ErrConflict) {
+			s.stats.conflicts.Add(1)
+			continue
+		}
+		if err != nil {
+			return Outdated, wrapErr("apply", smp.Key, err)
+		}
+		s.stats.wrote(e)
+		s.watchers.notify(smp)
+		switch {
+		case refused:
+			s.stats.outdated.Add(1)
+			return Outdated, nil
+		case e.Deleted:
+			return Deleted, nil
+		case found && !cur.Deleted:
+			return Replaced, nil
+		}
+		return Inserted, nil
+	}
+	return Outdated, fmt.Errorf("strata: apply %q: %d conflicting writes in a row: %w", smp.Key, maxConflicts, backend.ErrConflict)
+}
+
+// stat reads the metadata of a backend key, with its version when the
+// backend has conditional writes.
+func (s *Store) stat(ctx context.Context, bkey string) (backend.Entry, backend.Version, bool, error) {
+	var (
+		e   backend.Entry
+		v   backend.Version
+		err error
+	)
+	if s.cond != nil {
+		e, v, err = s.cond.StatVersion(ctx, bkey)
+	} else {
+		e, err = s.b.Stat(ctx, bkey)
+	}
+	if errors.Is(err, backend.ErrNotFound) {
+		return backend.Entry{}, "", false, nil
+	}
+	return e, v, err == nil, err
+}
+
+func (s *Store) write(ctx context.Context, bkey string, e backend.Entry, v backend.Version) error {
+	if s.cond != nil {
+		return s.cond.PutIfVersion(ctx, bkey, e, v)
+	}
+	return s.b.Put(ctx, bkey, e)
+}
