@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
 
@@ -17,13 +18,13 @@ import (
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		log.SetFlags(0)
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, out io.Writer) error {
 	store, err := strata.Open(ctx, memory.New(), &strata.Options{
 		KeyExpr:     "demo/fleet/**",
 		StripPrefix: "demo/fleet",
@@ -32,7 +33,6 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer store.Close(ctx)
-	out := os.Stdout
 
 	fmt.Fprintln(out, "== a store serving", store.KeyExpr())
 	stop := store.Watch(func(smp strata.Sample) {
@@ -58,7 +58,7 @@ func run(ctx context.Context) error {
 	}
 
 	fmt.Fprintln(out, "\n== get demo/fleet/robot/*/pose")
-	if err := printGet(ctx, store, "demo/fleet/robot/*/pose"); err != nil {
+	if err := printGet(ctx, out, store, "demo/fleet/robot/*/pose"); err != nil {
 		return err
 	}
 
@@ -88,7 +88,7 @@ func run(ctx context.Context) error {
 	fmt.Fprintf(out, "   apply %s: %s\n", fresh.Key, res)
 
 	fmt.Fprintln(out, "\n== get demo/fleet/**")
-	if err := printGet(ctx, store, "demo/fleet/**"); err != nil {
+	if err := printGet(ctx, out, store, "demo/fleet/**"); err != nil {
 		return err
 	}
 
@@ -101,12 +101,12 @@ func run(ctx context.Context) error {
 	return nil
 }
 
-func printGet(ctx context.Context, store *strata.Store, selector string) error {
+func printGet(ctx context.Context, out io.Writer, store *strata.Store, selector string) error {
 	for smp, err := range store.Get(ctx, selector) {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("   %-28s = %s\n", smp.Key, smp.Value)
+		fmt.Fprintf(out, "   %-28s = %s\n", smp.Key, smp.Value)
 	}
 	return nil
 }
