@@ -1,0 +1,278 @@
+package antientropy_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/antientropy"
+	"github.com/stratakv/strata/antientropy/antientropytest"
+	"github.com/stratakv/strata/hlc"
+)
+
+// Benchmarks run on stores of benchKeys() keys of 100-byte values whose
+// timestamps spread over the 24 hours before the fake time, written by a
+// producer clock (as if the data came from elsewhere), built with
+// Store.Apply once per benchmark. They report, per difference, the
+// protocol bytes besides the values (B/diff), the round trips (RT), the
+// values fetched (values/diff) and the time (ns/key or ns/op).
+
+const benchValueSize = 100
+
+func benchKeys() int {
+	if testing.Short() {
+		return 100_000
+	}
+	return 1_000_000
+}
+
+var producer = hlc.ID{0xee}
+
+func benchKey(i int) string { return fmt.Sprintf("bench/%07d", i) }
+
+func benchValue(i int) []byte {
+	v := make([]byte, benchValueSize)
+	for k := range v {
+		v[k] = byte('a' + (i+k)%26)
+	}
+	return v
+}
+
+// benchTime is the timestamp of key i among n, in the 24 hours before
+// the fake clock's start.
+func benchTime(i, n int) hlc.NTP64 {
+	start := antientropytest.Start.Add(-24 * time.Hour)
+	return hlc.FromTime(start.Add(time.Duration(i) * (24 * time.Hour / time.Duration(n))))
+}
+
+type benchEnv struct {
+	ft       *antientropytest.FakeTime
+	pair     *antientropytest.Pair
+	rawBytes int
+}
+
+// openBench opens a store with clock id reading ft.
+func openBench(b *testing.B, ft *antientropytest.FakeTime, id byte) *strata.Store {
+	return openMemory(b, 0, &strata.Options{KeyExpr: "bench/**", Clock: ft.Clock(id, 0)})
+}
+
+// fill applies the n keys to s.
+func fill(b *testing.B, s *strata.Store, n int) int {
+	ctx := context.Background()
+	raw := 0
+	for i := range n {
+		smp := strata.Sample{Key: benchKey(i), Value: benchValue(i), Timestamp: hlc.Timestamp{Time: benchTime(i, n), ID: producer}, Kind: strata.KindPut}
+		if _, err := s.Apply(ctx, smp); err != nil {
+			b.Fatal(err)
+		}
+		raw += len(smp.Key) + len(smp.Value)
+	}
+	return raw
+}
+
+// newBenchPair builds two stores: a with n keys, b with the same keys too
+// unless empty is set, wired as replicas with counting transports.
+func newBenchPair(b *testing.B, n int, empty bool) *benchEnv {
+	ft := antientropytest.NewFakeTime()
+	sa, sb := openBench(b, ft, 0xa), openBench(b, ft, 0xb)
+	raw := fill(b, sa, n)
+	if !empty {
+		fill(b, sb, n)
+	}
+	opts := &antientropy.Options{Logger: slog.New(slog.DiscardHandler)}
+	p := antientropytest.NewPair(b, ft, sa, sb, opts)
+	p.Elapse()
+	return &benchEnv{ft: ft, pair: p, rawBytes: raw}
+}
+
+// alignMeasured runs b's pull from a and returns what b's transport
+// counted and the value bytes fetched.
+func (e *benchEnv) alignMeasured(b *testing.B) (rt, bytes uint64) {
+	c := e.pair.Counting[1]
+	c.Reset()
+	if err := e.pair.Replicas[1].AlignWith(context.Background(), "a"); err != nil {
+		b.Fatal(err)
+	}
+	n := c.Counts()
+	return n.RoundTrips, n.Bytes
+}
+
+func BenchmarkInSyncDigest(b *testing.B) {
+	n := benchKeys()
+	b.Run(fmt.Sprint("M=", n), func(b *testing.B) {
+		e := newBenchPair(b, n, false)
+		ctx := context.Background()
+		var rt, bytes uint64
+		for b.Loop() {
+			rt, bytes = e.alignMeasured(b)
+		}
+		if rt != 1 {
+			b.Fatalf("in sync, yet %d round trips", rt)
+		}
+		// The digest alone: what a broadcast costs.
+		e.pair.Counting[0].Reset()
+		if err := e.pair.Replicas[0].Publish(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(e.pair.Counting[0].Counts().Bytes), "B/digest")
+		b.ReportMetric(float64(bytes), "B/align")
+	})
+}
+
+func BenchmarkOneDifference(b *testing.B) {
+	n := benchKeys()
+	b.Run(fmt.Sprint("M=", n), func(b *testing.B) {
+		e := newBenchPair(b, n, false)
+		ctx := context.Background()
+		var rt, bytes, fetched uint64
+		i := 0
+		for b.Loop() {
+			b.StopTimer()
+			i++
+			if _, err := e.pair.Stores[0].Put(ctx, benchKey(i*7919%n), benchValue(i+1)); err != nil {
+				b.Fatal(err)
+			}
+			e.pair.Elapse()
+			before := e.pair.Replicas[1].Stats().SamplesFetched
+			b.StartTimer()
+			r, by := e.alignMeasured(b)
+			rt, bytes = rt+r, bytes+by
+			fetched += e.pair.Replicas[1].Stats().SamplesFetched - before
+		}
+		k := float64(i)
+		b.ReportMetric(float64(rt)/k, "RT")
+		b.ReportMetric((float64(bytes)-float64(fetched)*benchValueSize)/k, "B/diff")
+		b.ReportMetric(float64(fetched)/k, "values/diff")
+	})
+}
+
+func BenchmarkScatteredDifferences(b *testing.B) {
+	n := benchKeys()
+	const d = 1000
+	b.Run(fmt.Sprintf("M=%d/d=%d", n, d), func(b *testing.B) {
+		e := newBenchPair(b, n, false)
+		ctx := context.Background()
+		r := rand.New(rand.NewPCG(1, 2))
+		var rt, bytes, fetched, diffs uint64
+		for b.Loop() {
+			b.StopTimer()
+			// d keys get a newer version on a, each at a time just after
+			// its original one: differences spread over the whole history.
+			for range d {
+				i := r.IntN(n)
+				smp := strata.Sample{Key: benchKey(i), Value: benchValue(i + 1), Kind: strata.KindPut,
+					Timestamp: hlc.Timestamp{Time: benchTime(i, n) + hlc.NTP64(16*(1+diffs)), ID: hlc.ID{0xef}}}
+				if _, err := e.pair.Stores[0].Apply(ctx, smp); err != nil {
+					b.Fatal(err)
+				}
+				diffs++
+			}
+			e.pair.Elapse()
+			before := e.pair.Replicas[1].Stats().SamplesFetched
+			b.StartTimer()
+			x, by := e.alignMeasured(b)
+			rt, bytes = rt+x, bytes+by
+			fetched += e.pair.Replicas[1].Stats().SamplesFetched - before
+		}
+		b.ReportMetric(float64(rt)/float64(b.N), "RT")
+		b.ReportMetric((float64(bytes)-float64(fetched)*benchValueSize)/float64(diffs), "B/diff")
+		b.ReportMetric(float64(fetched)/float64(diffs), "values/diff")
+	})
+}
+
+func BenchmarkNewReplica(b *testing.B) {
+	n := benchKeys()
+	b.Run(fmt.Sprint("M=", n), func(b *testing.B) {
+		e := newBenchPair(b, n, true)
+		var rt, bytes uint64
+		for b.Loop() {
+			b.StopTimer()
+			e = newBenchPair(b, n, true)
+			b.StartTimer()
+			rt, bytes = e.alignMeasured(b)
+		}
+		if got := len(antientropytest.Live(b, e.pair.Stores[1])); got != n {
+			b.Fatalf("the new replica holds %d keys of %d", got, n)
+		}
+		b.ReportMetric(float64(rt), "RT")
+		b.ReportMetric(100*(float64(bytes)-float64(e.rawBytes))/float64(e.rawBytes), "%overhead")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
+	})
+}
+
+// BenchmarkWatchHook compares Store.Put without and with a replica
+// attached: the difference is the cost of the log's Watch hook.
+func BenchmarkWatchHook(b *testing.B) {
+	for _, attached := range []bool{false, true} {
+		b.Run(fmt.Sprint("replica=", attached), func(b *testing.B) {
+			ft := antientropytest.NewFakeTime()
+			s := openBench(b, ft, 0xa)
+			if attached {
+				r, err := antientropy.New(s, nopBenchTransport{}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer r.Close()
+			}
+			ctx := context.Background()
+			keys := make([]string, 1<<16)
+			for i := range keys {
+				keys[i] = benchKey(i)
+			}
+			v := benchValue(0)
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Put(ctx, keys[i&(1<<16-1)], v); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkLogMemory measures the heap the log takes per key, besides the
+// key bytes (which the log shares with nothing: it keeps its own copy).
+func BenchmarkLogMemory(b *testing.B) {
+	n := benchKeys()
+	b.Run(fmt.Sprint("M=", n), func(b *testing.B) {
+		ft := antientropytest.NewFakeTime()
+		s := openBench(b, ft, 0xa)
+		fill(b, s, n)
+		keyBytes := 0
+		for i := range n {
+			keyBytes += len(benchKey(i))
+		}
+		var perKey float64
+		for b.Loop() {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			r, err := antientropy.New(s, nopBenchTransport{}, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			perKey = float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
+			runtime.KeepAlive(r)
+			_ = r.Close()
+		}
+		b.ReportMetric(perKey, "B/key")
+		b.ReportMetric(perKey-float64(keyBytes)/float64(n), "B/key-besides-key")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
+	})
+}
+
+type nopBenchTransport struct{}
+
+func (nopBenchTransport) Broadcast(context.Context, []byte) error { return nil }
+func (nopBenchTransport) Request(context.Context, string, []byte) ([]byte, error) {
+	return nil, antientropy.ErrClosed
+}

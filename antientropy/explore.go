@@ -1,0 +1,180 @@
+package antientropy
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// An explore request asks a peer about nodes at a reference L; its reply
+// answers the first of them, in order, as many as fit in a message: for
+// each, its events (a leaf) or the fingerprints and event counts of its
+// non-empty children. Children are written relative to their parent: a
+// hash bucket or a sub-interval by its index, a range of intervals by its
+// distance from the previous one and its length.
+
+func appendExplore(b []byte, cfgFP uint64, L int64, nodes []node) []byte {
+	b = appendHeader(b, msgExplore, cfgFP)
+	b = binary.AppendUvarint(b, zigzag(L))
+	b = binary.AppendUvarint(b, uint64(len(nodes)))
+	for _, n := range nodes {
+		b = appendNode(b, n)
+	}
+	return b
+}
+
+func readExplore(r *reader) (int64, []node) {
+	L := unzigzag(r.uvarint())
+	nodes := readNodes(r)
+	r.end()
+	return L, nodes
+}
+
+// exploreNodesFit returns how many of nodes an explore request of at most
+// maxSize bytes holds.
+func exploreNodesFit(nodes []node, maxSize int) int {
+	size := headerSize + 2*binary.MaxVarintLen64
+	for k, n := range nodes {
+		size += len(appendNode(nil, n))
+		if size > maxSize {
+			return k
+		}
+	}
+	return len(nodes)
+}
+
+// exploreReply encodes answers of a responder.
+type exploreReply struct {
+	cfg  *config
+	ids  idTable
+	body []byte
+	n    int
+}
+
+// add appends the answer about n, unless the reply would exceed maxSize.
+func (x *exploreReply) add(n node, a answer, maxSize int) bool {
+	mark, idMark := len(x.body), len(x.ids.ids)
+	if a.leaf {
+		x.body = append(x.body, 0)
+		x.body = binary.AppendUvarint(x.body, uint64(len(a.events)))
+		w := eventWriter{ids: &x.ids, prevTime: x.cfg.nodeStart(n)}
+		for _, ev := range a.events {
+			x.body = w.appendEvent(x.body, ev.Key, ev.Timestamp, ev.Kind)
+		}
+	} else {
+		x.body = append(x.body, 1)
+		x.body = binary.AppendUvarint(x.body, uint64(len(a.children)))
+		next := n.lo
+		for _, c := range a.children {
+			switch {
+			case n.kind == nodeSub:
+				x.body = append(x.body, byte(c.node.prefix&(1<<hashBits-1)))
+			case n.lo == n.hi:
+				x.body = binary.AppendUvarint(x.body, uint64(c.node.lo-x.cfg.firstSub(n.lo)))
+			default:
+				x.body = binary.AppendUvarint(x.body, uint64(c.node.lo-next))
+				x.body = binary.AppendUvarint(x.body, uint64(c.node.hi-c.node.lo))
+				next = c.node.hi + 1
+			}
+			x.body = appendFP(x.body, c.fp)
+			x.body = binary.AppendUvarint(x.body, uint64(c.count))
+		}
+	}
+	if headerSize+x.ids.size()+3+len(x.body) > maxSize {
+		x.body = x.body[:mark]
+		for _, id := range x.ids.ids[idMark:] {
+			delete(x.ids.index, id)
+		}
+		x.ids.ids = x.ids.ids[:idMark]
+		return false
+	}
+	x.n++
+	return true
+}
+
+func (x *exploreReply) encode(cfgFP uint64) []byte {
+	b := appendHeader(make([]byte, 0, headerSize+x.ids.size()+3+len(x.body)), msgExploreReply, cfgFP)
+	b = x.ids.append(b)
+	b = binary.AppendUvarint(b, uint64(x.n))
+	return append(b, x.body...)
+}
+
+// readExploreReply decodes the answers about the first of nodes.
+func readExploreReply(r *reader, c *config, nodes []node) []answer {
+	ids := readIDs(r)
+	n := r.int(len(nodes))
+	out := make([]answer, 0, n)
+	for k := range n {
+		parent := nodes[k]
+		var a answer
+		switch tag := r.byte(); tag {
+		case 0:
+			a.leaf = true
+			cnt := r.count(4)
+			a.events = make([]event, 0, cnt)
+			er := eventReader{ids: ids, prevTime: c.nodeStart(parent)}
+			for range cnt {
+				key, ts, kind := er.read(r)
+				if r.err != nil {
+					return nil
+				}
+				a.events = append(a.events, event{Key: key, Timestamp: ts, Kind: kind})
+			}
+		case 1:
+			cnt := r.count(10)
+			a.children = make([]child, 0, cnt)
+			next := parent.lo
+			for range cnt {
+				var kn node
+				switch {
+				case parent.kind == nodeSub:
+					j := r.byte()
+					if parent.bits+hashBits > maxHashBits || j >= 1<<hashBits {
+						r.fail("bad hash bucket %d under %d bits", j, parent.bits)
+					}
+					kn = node{kind: nodeSub, lo: parent.lo, hi: parent.lo, bits: parent.bits + hashBits, prefix: parent.prefix<<hashBits | uint64(j)}
+				case parent.lo == parent.hi:
+					kn = subNode(c.firstSub(parent.lo) + int64(r.int(c.SubIntervals-1)))
+				default:
+					lo := next + int64(r.int(maxIndex))
+					hi := lo + int64(r.int(maxIndex))
+					if hi > parent.hi {
+						r.fail("child range %d-%d outside %d-%d", lo, hi, parent.lo, parent.hi)
+					}
+					kn, next = rangeNode(lo, hi), hi+1
+				}
+				fp := r.fp()
+				count := r.int(1 << 40)
+				if r.err != nil {
+					return nil
+				}
+				a.children = append(a.children, child{node: kn, fp: fp, count: count})
+			}
+		default:
+			r.fail("bad answer tag %d", tag)
+		}
+		if r.err != nil {
+			return nil
+		}
+		out = append(out, a)
+	}
+	r.end()
+	return out
+}
+
+// serveExplore answers an explore request.
+func (rp *Replica) serveExplore(r *reader) ([]byte, error) {
+	L, nodes := readExplore(r)
+	if r.err != nil {
+		return nil, r.err
+	}
+	x := &exploreReply{cfg: rp.cfg}
+	for _, n := range nodes {
+		if !x.add(n, rp.log.explore(n, L), rp.cfg.MaxMessageSize) {
+			break
+		}
+	}
+	if x.n == 0 && len(nodes) > 0 {
+		return nil, fmt.Errorf("antientropy: explore: the answer about one node exceeds %d bytes", rp.cfg.MaxMessageSize)
+	}
+	return x.encode(rp.cfg.fp), nil
+}

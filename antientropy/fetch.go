@@ -1,0 +1,122 @@
+package antientropy
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/stratakv/strata"
+)
+
+// A fetch request names keys whose events are newer on the peer; the
+// reply holds the peer's current samples of the first of them, values
+// included, as many as fit, and says how many keys it consumed.
+
+func appendFetch(b []byte, cfgFP uint64, keys []string) []byte {
+	b = appendHeader(b, msgFetch, cfgFP)
+	b = binary.AppendUvarint(b, uint64(len(keys)))
+	prev := ""
+	for _, k := range keys {
+		b = appendKey(b, prev, k)
+		prev = k
+	}
+	return b
+}
+
+// fetchKeysFit returns how many of the sorted keys a fetch request of at
+// most maxSize bytes holds.
+func fetchKeysFit(keys []string, maxSize int) int {
+	size := headerSize + binary.MaxVarintLen64
+	prev := ""
+	for k, key := range keys {
+		size += len(appendKey(nil, prev, key))
+		if size > maxSize {
+			return k
+		}
+		prev = key
+	}
+	return len(keys)
+}
+
+func readFetch(r *reader) []string {
+	n := r.count(2)
+	keys := make([]string, 0, n)
+	prev := ""
+	for range n {
+		prev = r.key(prev)
+		if r.err != nil {
+			return nil
+		}
+		keys = append(keys, prev)
+	}
+	r.end()
+	return keys
+}
+
+func appendFetchReply(b []byte, cfgFP uint64, consumed int, w *sampleWriter) []byte {
+	b = appendHeader(b, msgFetchReply, cfgFP)
+	b = binary.AppendUvarint(b, uint64(consumed))
+	return w.append(b)
+}
+
+func readFetchReply(r *reader, asked int) (int, []strata.Sample) {
+	consumed := r.int(asked)
+	samples := readSamples(r)
+	r.end()
+	return consumed, samples
+}
+
+// current reads the sample the store holds for key, tombstones included.
+func (rp *Replica) current(ctx context.Context, key string) (strata.Sample, bool, error) {
+	for smp, err := range rp.store.Scan(ctx, key, &strata.ScanOptions{Tombstones: true}) {
+		if errors.Is(err, strata.ErrInvalidKey) {
+			return strata.Sample{}, false, nil
+		}
+		return smp, err == nil, err
+	}
+	return strata.Sample{}, false, nil
+}
+
+func (rp *Replica) serveFetch(ctx context.Context, r *reader) ([]byte, error) {
+	keys := readFetch(r)
+	if r.err != nil {
+		return nil, r.err
+	}
+	w := newSampleWriter()
+	budget := rp.cfg.MaxMessageSize - headerSize - binary.MaxVarintLen64
+	consumed := 0
+	for _, key := range keys {
+		if isWild(key) {
+			consumed++
+			continue
+		}
+		smp, ok, err := rp.current(ctx, key)
+		if err != nil {
+			return nil, fmt.Errorf("antientropy: fetch %q: %w", key, err)
+		}
+		if ok && !rp.fits(w, &smp, budget) {
+			if w.n > 0 {
+				break
+			}
+			rp.tooLarge(key, &smp)
+			ok = false
+		}
+		if ok {
+			w.add(&smp)
+		}
+		consumed++
+	}
+	return appendFetchReply(nil, rp.cfg.fp, consumed, w), nil
+}
+
+// fits reports whether smp can join the samples of w within budget bytes.
+func (rp *Replica) fits(w *sampleWriter, smp *strata.Sample, budget int) bool {
+	return w.size()+sampleSize(smp) <= budget
+}
+
+func (rp *Replica) tooLarge(key string, smp *strata.Sample) {
+	rp.stats.tooLarge.Add(1)
+	rp.cfg.Logger.Warn("antientropy: a sample does not fit in a message and is not replicated",
+		"replica", rp.cfg.ID, "key", key, "bytes", len(smp.Value), "max_message_size", rp.cfg.MaxMessageSize)
+}

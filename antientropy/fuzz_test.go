@@ -1,0 +1,126 @@
+package antientropy
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/hlc"
+)
+
+// fuzzSeeds are valid messages of every kind.
+func fuzzSeeds(t testing.TB) [][]byte {
+	c := testConfig(t)
+	nodes := testNodes()
+	d := digest{L: 177000, cold: 5, warm: make([]fingerprint, c.Warm), hot: make([]fingerprint, c.Hot*c.SubIntervals)}
+	d.hot[3] = 9
+	x := &exploreReply{cfg: c}
+	x.add(nodes[0], answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}, DefaultMaxMessageSize)
+	x.add(nodes[1], answer{children: []child{{node: subNode(26), fp: 3, count: 60}}}, DefaultMaxMessageSize)
+	x.add(nodes[2], answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}, DefaultMaxMessageSize)
+	w := newSampleWriter()
+	w.add(&strata.Sample{Key: "demo/a", Value: []byte("v"), Encoding: "text/plain", Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{1}}, Kind: strata.KindPut})
+	w.add(&strata.Sample{Key: "demo/b", Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{2}}, Kind: strata.KindDelete})
+	next := pullCursor{node: 1, cursor: cursor{started: true, sub: 7, key: "demo/k"}}
+	return [][]byte{
+		appendDigest(nil, testFP, d),
+		appendHeader(nil, msgDigestRequest, testFP),
+		appendExplore(nil, testFP, 177000, nodes),
+		x.encode(testFP),
+		appendFetch(nil, testFP, []string{"demo/a", "demo/ab"}),
+		appendFetchReply(nil, testFP, 2, w),
+		appendPull(nil, testFP, 177000, next, nodes),
+		appendPullReply(nil, testFP, w, &next),
+	}
+}
+
+// FuzzDecode feeds arbitrary bytes to every decoder: none may panic, and
+// what decodes must be bounded by the input.
+func FuzzDecode(f *testing.F) {
+	for _, seed := range fuzzSeeds(f) {
+		f.Add(seed)
+	}
+	c := testConfig(f)
+	nodes := testNodes()
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		kind, _, r := readHeader(msg, DefaultMaxMessageSize)
+		if r.err != nil {
+			return
+		}
+		switch kind {
+		case msgDigest:
+			readDigest(r, c.Warm, c.Hot*c.SubIntervals)
+		case msgExplore:
+			_, ns := readExplore(r)
+			if len(ns) > len(msg) {
+				t.Fatalf("%d nodes from %d bytes", len(ns), len(msg))
+			}
+		case msgExploreReply:
+			readExploreReply(r, c, nodes)
+		case msgFetch:
+			readFetch(r)
+		case msgFetchReply:
+			readFetchReply(r, 10)
+		case msgPull:
+			readPull(r)
+		case msgPullReply:
+			readPullReply(r, len(nodes))
+		}
+	})
+}
+
+// FuzzHandleRequest hands arbitrary requests, with a valid header, to a
+// replica: it must answer or fail, never panic, and its replies stay
+// within the size bound.
+func FuzzHandleRequest(f *testing.F) {
+	s := newTestStore(f, "demo/**")
+	ctx := context.Background()
+	for i := range 50 {
+		_, _ = s.Put(ctx, "demo/k/"+strconv.Itoa(i), []byte("value"))
+	}
+	r, err := New(s, nopTransport{}, &Options{MaxMessageSize: MinMessageSize})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range fuzzSeeds(f) {
+		f.Add(seed[headerSize:], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, b []byte, kind byte) {
+		msg := append(appendHeader(nil, msgKind(kind), r.cfg.fp), b...)
+		reply, err := r.HandleRequest(ctx, "fuzz", msg)
+		if err == nil && len(reply) > MinMessageSize {
+			t.Fatalf("reply of %d bytes", len(reply))
+		}
+	})
+}
+
+type nopTransport struct{}
+
+func (nopTransport) Broadcast(context.Context, []byte) error { return nil }
+func (nopTransport) Request(context.Context, string, []byte) ([]byte, error) {
+	return nil, ErrClosed
+}
+
+// TestWriteFuzzCorpus writes the seeds as a committed corpus when
+// ANTIENTROPY_WRITE_CORPUS is set.
+func TestWriteFuzzCorpus(t *testing.T) {
+	if os.Getenv("ANTIENTROPY_WRITE_CORPUS") == "" {
+		t.Skip("set ANTIENTROPY_WRITE_CORPUS=1 to rewrite testdata/fuzz")
+	}
+	for k, seed := range fuzzSeeds(t) {
+		write := func(target, content string) {
+			dir := filepath.Join("testdata", "fuzz", target)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "seed"+strconv.Itoa(k)), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("FuzzDecode", "go test fuzz v1\n[]byte("+strconv.Quote(string(seed))+")\n")
+		write("FuzzHandleRequest", "go test fuzz v1\n[]byte("+strconv.Quote(string(seed[headerSize:]))+")\nbyte("+strconv.QuoteRune(rune(seed[1]))+")\n")
+	}
+}

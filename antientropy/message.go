@@ -1,0 +1,291 @@
+package antientropy
+
+import (
+	"encoding/binary"
+
+	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/hlc"
+)
+
+// Every message starts with a header: the protocol version (1 byte), the
+// message kind (1 byte) and the sender's configuration fingerprint (8
+// bytes, little-endian). The body depends on the kind:
+//
+//	digest         reference L (zigzag varint), fingerprints of the cold
+//	               era, the warm intervals and the hot sub-intervals
+//	               (count, presence bitmap, the non-zero ones)
+//	digestRequest  empty: the reply is a digest
+//	explore        L, nodes; the reply answers the first nodes in order,
+//	               each with its events or its children's fingerprints
+//	fetch          keys; the reply holds the current samples of the first
+//	               keys, values included
+//	pull           L, a cursor, nodes; the reply holds the samples of the
+//	               nodes' events from the cursor on, and the next cursor
+//
+// Keys in a list are sorted and written as the length of the prefix shared
+// with the previous key plus the rest; times are zigzag varint deltas from
+// the previous time; clock IDs are indices into a table at the start of
+// the message.
+const protocolVersion = 1
+
+type msgKind byte
+
+const (
+	msgDigest        msgKind = 1
+	msgDigestRequest msgKind = 2
+	msgExplore       msgKind = 3
+	msgExploreReply  msgKind = 4
+	msgFetch         msgKind = 5
+	msgFetchReply    msgKind = 6
+	msgPull          msgKind = 7
+	msgPullReply     msgKind = 8
+)
+
+const headerSize = 10
+
+func appendHeader(b []byte, kind msgKind, cfgFP uint64) []byte {
+	b = append(b, protocolVersion, byte(kind))
+	return appendFP(b, cfgFP)
+}
+
+// readHeader checks the version and size of msg and returns its kind and
+// configuration fingerprint, and a reader of its body.
+func readHeader(msg []byte, maxSize int) (msgKind, uint64, *reader) {
+	r := newReader(msg)
+	if len(msg) > maxSize {
+		r.fail("message of %d bytes exceeds %d", len(msg), maxSize)
+		return 0, 0, r
+	}
+	if v := r.byte(); r.err == nil && v != protocolVersion {
+		r.fail("protocol version %d, want %d", v, protocolVersion)
+	}
+	kind := msgKind(r.byte())
+	fp := r.fp()
+	return kind, fp, r
+}
+
+// idTable numbers the clock IDs of a message.
+type idTable struct {
+	ids   []hlc.ID
+	index map[hlc.ID]int
+}
+
+func (t *idTable) of(id hlc.ID) int {
+	if t.index == nil {
+		t.index = map[hlc.ID]int{}
+	}
+	i, ok := t.index[id]
+	if !ok {
+		i = len(t.ids)
+		t.ids = append(t.ids, id)
+		t.index[id] = i
+	}
+	return i
+}
+
+func (t *idTable) size() int { return 3 + 17*len(t.ids) }
+
+func (t *idTable) append(b []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(t.ids)))
+	for _, id := range t.ids {
+		raw := id[:id.Len()]
+		b = append(b, byte(len(raw)))
+		b = append(b, raw...)
+	}
+	return b
+}
+
+func readIDs(r *reader) []hlc.ID {
+	n := r.count(2)
+	ids := make([]hlc.ID, 0, n)
+	for range n {
+		l := int(r.byte())
+		raw := r.bytes(l)
+		if r.err != nil {
+			return nil
+		}
+		id, err := hlc.NewID(raw)
+		if err != nil || id.Len() != l {
+			r.fail("bad clock ID %x", raw)
+			return nil
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// eventWriter writes a list of events (or samples) sharing key prefixes
+// and time deltas with the previous one.
+type eventWriter struct {
+	ids      *idTable
+	prevKey  string
+	prevTime hlc.NTP64
+}
+
+func (w *eventWriter) appendEvent(b []byte, key string, ts hlc.Timestamp, kind strata.Kind) []byte {
+	b = appendKey(b, w.prevKey, key)
+	b = binary.AppendUvarint(b, zigzag(int64(ts.Time-w.prevTime)))
+	idKind := uint64(w.ids.of(ts.ID)) << 1
+	if kind == strata.KindDelete {
+		idKind |= 1
+	}
+	b = binary.AppendUvarint(b, idKind)
+	w.prevKey, w.prevTime = key, ts.Time
+	return b
+}
+
+type eventReader struct {
+	ids      []hlc.ID
+	prevKey  string
+	prevTime hlc.NTP64
+}
+
+func (er *eventReader) read(r *reader) (string, hlc.Timestamp, strata.Kind) {
+	key := r.key(er.prevKey)
+	t := er.prevTime + hlc.NTP64(unzigzag(r.uvarint()))
+	idKind := r.int(2*len(er.ids) - 1)
+	if r.err != nil {
+		return "", hlc.Timestamp{}, 0
+	}
+	if len(er.ids) == 0 {
+		r.fail("clock ID without a table")
+		return "", hlc.Timestamp{}, 0
+	}
+	kind := strata.KindPut
+	if idKind&1 == 1 {
+		kind = strata.KindDelete
+	}
+	er.prevKey, er.prevTime = key, t
+	return key, hlc.Timestamp{Time: t, ID: er.ids[idKind>>1]}, kind
+}
+
+// Nodes.
+
+func appendNode(b []byte, n node) []byte {
+	b = append(b, byte(n.kind))
+	b = binary.AppendUvarint(b, uint64(n.lo))
+	if n.kind == nodeRange {
+		return binary.AppendUvarint(b, uint64(n.hi-n.lo))
+	}
+	b = append(b, n.bits)
+	return binary.AppendUvarint(b, n.prefix)
+}
+
+const maxIndex = 1 << 50 // interval and sub-interval numbers, well beyond any NTP64 time
+
+func readNode(r *reader) node {
+	n := node{kind: nodeKind(r.byte())}
+	n.lo = int64(r.int(maxIndex))
+	switch n.kind {
+	case nodeRange:
+		n.hi = n.lo + int64(r.int(maxIndex))
+	case nodeSub:
+		n.hi = n.lo
+		n.bits = r.byte()
+		n.prefix = r.uvarint()
+		if n.bits > maxHashBits || n.bits%hashBits != 0 || (n.bits < 64 && n.prefix>>n.bits != 0) {
+			r.fail("bad hash bucket %d/%d", n.prefix, n.bits)
+		}
+	default:
+		r.fail("bad node kind %d", n.kind)
+	}
+	return n
+}
+
+func readNodes(r *reader) []node {
+	n := r.count(3)
+	nodes := make([]node, 0, n)
+	for range n {
+		nodes = append(nodes, readNode(r))
+		if r.err != nil {
+			return nil
+		}
+	}
+	return nodes
+}
+
+// Samples: what fetch and pull replies carry. After the clock IDs comes a
+// table of encodings, then the samples, each an event plus, for a put,
+// its encoding's index and its value.
+
+type sampleWriter struct {
+	body  []byte
+	ids   idTable
+	encs  []string
+	encIx map[string]int
+	ev    eventWriter
+	n     int
+}
+
+func newSampleWriter() *sampleWriter {
+	w := &sampleWriter{encIx: map[string]int{}}
+	w.ev.ids = &w.ids
+	return w
+}
+
+// size is an upper bound of the encoded size so far.
+func (w *sampleWriter) size() int {
+	n := w.ids.size() + 3 + len(w.body) + 3
+	for _, e := range w.encs {
+		n += 3 + len(e)
+	}
+	return n
+}
+
+// sampleSize bounds the encoded size of smp, tables included.
+func sampleSize(smp *strata.Sample) int {
+	return 3*binary.MaxVarintLen64 + 2*len(smp.Key) + len(smp.Value) + len(smp.Encoding) + 17 + 6
+}
+
+func (w *sampleWriter) add(smp *strata.Sample) {
+	w.body = w.ev.appendEvent(w.body, smp.Key, smp.Timestamp, smp.Kind)
+	if smp.Kind == strata.KindPut {
+		i, ok := w.encIx[smp.Encoding]
+		if !ok {
+			i = len(w.encs)
+			w.encs = append(w.encs, smp.Encoding)
+			w.encIx[smp.Encoding] = i
+		}
+		w.body = binary.AppendUvarint(w.body, uint64(i))
+		w.body = appendString(w.body, string(smp.Value))
+	}
+	w.n++
+}
+
+func (w *sampleWriter) append(b []byte) []byte {
+	b = w.ids.append(b)
+	b = binary.AppendUvarint(b, uint64(len(w.encs)))
+	for _, e := range w.encs {
+		b = appendString(b, e)
+	}
+	b = binary.AppendUvarint(b, uint64(w.n))
+	return append(b, w.body...)
+}
+
+func readSamples(r *reader) []strata.Sample {
+	er := eventReader{ids: readIDs(r)}
+	nEnc := r.count(1)
+	encs := make([]string, 0, nEnc)
+	for range nEnc {
+		encs = append(encs, r.string())
+	}
+	n := r.count(4)
+	out := make([]strata.Sample, 0, n)
+	for range n {
+		key, ts, kind := er.read(r)
+		smp := strata.Sample{Key: key, Timestamp: ts, Kind: kind}
+		if kind == strata.KindPut {
+			if len(encs) == 0 {
+				r.fail("put without an encoding table")
+				return nil
+			}
+			smp.Encoding = encs[r.int(len(encs)-1)]
+			smp.Value = r.bytes(r.count(1))
+		}
+		if r.err != nil {
+			return nil
+		}
+		out = append(out, smp)
+	}
+	return out
+}

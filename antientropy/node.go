@@ -1,0 +1,266 @@
+package antientropy
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/hlc"
+)
+
+// A node is a set of events that alignment compares by fingerprint: a
+// range of intervals, or a sub-interval, possibly narrowed to the events
+// whose hash starts with given bits (to split a crowded sub-interval).
+// Exploring a node yields its events when they are few, otherwise the
+// fingerprints of its children: a range of many intervals splits into at
+// most rangeFanout ranges, a single interval into its sub-intervals, a
+// sub-interval into hashFanout hash buckets.
+type node struct {
+	kind   nodeKind
+	lo, hi int64  // nodeRange: intervals lo..hi; nodeSub: sub-interval lo
+	bits   uint8  // nodeSub: leading bits of the event hash fixed
+	prefix uint64 // nodeSub: their value
+}
+
+type nodeKind uint8
+
+const (
+	nodeRange nodeKind = 1
+	nodeSub   nodeKind = 2
+)
+
+const (
+	rangeFanout = 64 // children of a range of intervals, at most
+	hashBits    = 6  // a crowded sub-interval splits into 1<<hashBits buckets
+	maxHashBits = 60
+	leafEvents  = 40 // a node with at most this many events is listed
+)
+
+func rangeNode(lo, hi int64) node { return node{kind: nodeRange, lo: lo, hi: hi} }
+func subNode(s int64) node        { return node{kind: nodeSub, lo: s, hi: s} }
+
+func (n node) matches(hash uint64) bool {
+	return n.bits == 0 || hash>>(64-n.bits) == n.prefix
+}
+
+// start is the first time of the node, the base of its time deltas.
+func (c *config) nodeStart(n node) hlc.NTP64 {
+	if n.kind == nodeSub {
+		return c.subStart(n.lo)
+	}
+	return c.intervalStart(n.lo)
+}
+
+// child is what a responder says of one child of an explored node.
+type child struct {
+	node  node
+	fp    fingerprint
+	count int
+}
+
+// answer is the reply about one explored node: its events, or the
+// fingerprints of its non-empty children.
+type answer struct {
+	leaf     bool
+	events   []event
+	children []child
+}
+
+// nodeSums returns the fingerprint and event count of n at reference L.
+func (l *eventLog) nodeSums(n node, L int64) (fingerprint, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.nodeSumsLocked(n, L)
+}
+
+func (l *eventLog) nodeSumsLocked(n node, L int64) (fingerprint, int) {
+	var fp fingerprint
+	count := 0
+	if n.kind == nodeRange {
+		iv := l.sortedIntervals()
+		for k := lowerBound(iv, n.lo); k < len(iv) && iv[k] <= n.hi; k++ {
+			f, c := l.intervals[iv[k]].at(l.cfg, iv[k], L)
+			fp += f
+			count += c
+		}
+		return fp, count
+	}
+	b := l.subs[n.lo]
+	if b == nil {
+		return 0, 0
+	}
+	i := l.cfg.intervalOfSub(n.lo)
+	if n.bits == 0 {
+		return b.at(l.cfg, i, L)
+	}
+	l.forEachLocked(n, L, func(_ int64, _ *entry, h uint64) {
+		fp += h
+		count++
+	})
+	return fp, count
+}
+
+func lowerBound(s []int64, v int64) int {
+	i, _ := slices.BinarySearch(s, v)
+	return i
+}
+
+// forEachLocked calls fn with every event of n that counts at reference
+// L, in sub-interval order (unordered within one), and its hash when n is
+// a hash bucket (zero otherwise: hashing costs).
+func (l *eventLog) forEachLocked(n node, L int64, fn func(s int64, e *entry, h uint64)) {
+	var subs []int64
+	if n.kind == nodeSub {
+		subs = []int64{n.lo}
+	} else {
+		iv := l.sortedIntervals()
+		for k := lowerBound(iv, n.lo); k < len(iv) && iv[k] <= n.hi; k++ {
+			for s := l.cfg.firstSub(iv[k]); s < l.cfg.firstSub(iv[k]+1); s++ {
+				if l.subs[s] != nil {
+					subs = append(subs, s)
+				}
+			}
+		}
+	}
+	for _, s := range subs {
+		b := l.subs[s]
+		if b == nil {
+			continue
+		}
+		dels := l.cfg.deletesCount(l.cfg.intervalOfSub(s), L)
+		for ref := b.head; ref != 0; ref = l.at(ref).next {
+			e := l.at(ref)
+			if !dels && e.kind() == strata.KindDelete {
+				continue
+			}
+			var h uint64
+			if n.bits > 0 {
+				if h = l.hashOf(e); !n.matches(h) {
+					continue
+				}
+			}
+			fn(s, e, h)
+		}
+	}
+}
+
+// explore answers about n at reference L, as a responder.
+func (l *eventLog) explore(n node, L int64) answer {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, count := l.nodeSumsLocked(n, L)
+	if count <= leafEvents || (n.kind == nodeSub && n.bits >= maxHashBits) {
+		var evs []event
+		l.forEachLocked(n, L, func(_ int64, e *entry, _ uint64) { evs = append(evs, l.eventOf(e)) })
+		sortEvents(evs)
+		return answer{leaf: true, events: evs}
+	}
+	var kids []child
+	switch {
+	case n.kind == nodeSub:
+		var fps [1 << hashBits]fingerprint
+		var counts [1 << hashBits]int
+		l.forEachLocked(n, L, func(_ int64, e *entry, _ uint64) {
+			h := l.hashOf(e)
+			j := h << n.bits >> (64 - hashBits)
+			fps[j] += h
+			counts[j]++
+		})
+		for j := range fps {
+			if counts[j] > 0 {
+				kids = append(kids, child{node: node{kind: nodeSub, lo: n.lo, hi: n.lo, bits: n.bits + hashBits, prefix: n.prefix<<hashBits | uint64(j)}, fp: fps[j], count: counts[j]})
+			}
+		}
+	case n.lo == n.hi:
+		for s := l.cfg.firstSub(n.lo); s < l.cfg.firstSub(n.lo+1); s++ {
+			if fp, c := l.nodeSumsLocked(subNode(s), L); c > 0 {
+				kids = append(kids, child{node: subNode(s), fp: fp, count: c})
+			}
+		}
+	default:
+		// The non-empty intervals of the range, in at most rangeFanout
+		// groups of consecutive ones.
+		iv := l.sortedIntervals()
+		first := lowerBound(iv, n.lo)
+		last := first
+		for last < len(iv) && iv[last] <= n.hi {
+			last++
+		}
+		var live []int64
+		for _, i := range iv[first:last] {
+			if _, c := l.intervals[i].at(l.cfg, i, L); c > 0 {
+				live = append(live, i)
+			}
+		}
+		groups := min(len(live), rangeFanout)
+		for g := range groups {
+			a, b := g*len(live)/groups, (g+1)*len(live)/groups
+			kn := rangeNode(live[a], live[b-1])
+			fp, c := l.nodeSumsLocked(kn, L)
+			kids = append(kids, child{node: kn, fp: fp, count: c})
+		}
+	}
+	return answer{children: kids}
+}
+
+// pageEvents lists up to limit events of n at reference L in page order:
+// by sub-interval, then by key, starting after cursor c (a zero cursor
+// starts at the beginning). Each event comes with its sub-interval, so
+// the caller can resume after any of them. more says whether events are
+// left after the last one returned.
+func (l *eventLog) pageEvents(n node, L int64, c cursor, limit int) (evs []event, subs []int64, more bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var buf []event
+	visit := func(s int64) bool { // false when the page is full
+		b := l.subs[s]
+		if b == nil || (c.started && s < c.sub) {
+			return true
+		}
+		buf = buf[:0]
+		l.forEachLocked(node{kind: nodeSub, lo: s, hi: s, bits: n.bits, prefix: n.prefix}, L, func(_ int64, e *entry, _ uint64) {
+			if !c.started || s > c.sub || e.key > c.key {
+				buf = append(buf, l.eventOf(e))
+			}
+		})
+		sortEvents(buf)
+		for _, ev := range buf {
+			if len(evs) == limit {
+				more = true
+				return false
+			}
+			evs = append(evs, ev)
+			subs = append(subs, s)
+		}
+		return true
+	}
+	if n.kind == nodeSub {
+		visit(n.lo)
+		return evs, subs, more
+	}
+	iv := l.sortedIntervals()
+	from := n.lo
+	if c.started {
+		from = max(from, l.cfg.intervalOfSub(c.sub))
+	}
+	for k := lowerBound(iv, from); k < len(iv) && iv[k] <= n.hi; k++ {
+		for s := l.cfg.firstSub(iv[k]); s < l.cfg.firstSub(iv[k]+1); s++ {
+			if !visit(s) {
+				return evs, subs, more
+			}
+		}
+	}
+	return evs, subs, more
+}
+
+// cursor is a position in the page order of a node's events: after key
+// in sub-interval sub.
+type cursor struct {
+	started bool
+	sub     int64
+	key     string
+}
+
+func sortEvents(evs []event) {
+	slices.SortFunc(evs, func(a, b event) int { return strings.Compare(a.Key, b.Key) })
+}

@@ -1,0 +1,155 @@
+package antientropy
+
+import (
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/zeebo/blake3"
+
+	"github.com/stratakv/strata"
+)
+
+// Default values of Options.
+const (
+	DefaultInterval         = 10 * time.Second
+	DefaultSubIntervals     = 5
+	DefaultHot              = 6
+	DefaultWarm             = 30
+	DefaultPropagationDelay = 250 * time.Millisecond
+	DefaultMaxMessageSize   = 1 << 20
+
+	// MinMessageSize is the smallest MaxMessageSize accepted: a digest of
+	// the default era parameters and a page holding one small sample fit.
+	MinMessageSize = 4 << 10
+)
+
+// Options configure a Replica. A nil *Options means the defaults; zero
+// fields take the default documented on each. Replicas of one key space
+// must agree on Interval, SubIntervals, Hot and Warm (and their stores on
+// KeyExpr, StripPrefix and TombstoneLifespan): the digest carries a
+// fingerprint of these, and replicas whose fingerprints differ refuse to
+// align.
+type Options struct {
+	// ID is this replica's name on the transport: the "from" its peers
+	// see. Informational for the replica itself (it is logged). Empty: the
+	// hex ID of the store's clock.
+	ID string
+	// Interval is the length of one time interval of the log. Zero: 10 s.
+	// It must be a whole number of milliseconds that SubIntervals divides.
+	Interval time.Duration
+	// SubIntervals is the number of sub-intervals per interval. Zero: 5.
+	SubIntervals int
+	// Hot is the number of latest elapsed intervals whose sub-interval
+	// fingerprints the digest carries one by one. Zero: 6.
+	Hot int
+	// Warm is the number of intervals before the hot ones whose
+	// fingerprints the digest carries one by one; everything older is the
+	// cold era, one fingerprint. Zero: 30.
+	Warm int
+	// PropagationDelay is how long a write may take to reach every
+	// replica: events newer than now minus this delay are not in the
+	// digest yet, and digests are published this long after an interval
+	// ends. Zero: 250 ms. It must be less than Interval/2.
+	PropagationDelay time.Duration
+	// MaxMessageSize bounds every message and reply this replica sends and
+	// accepts, in bytes. Zero: 1 MiB. At least MinMessageSize. Values that
+	// do not fit in one reply are not replicated (see Stats.TooLarge).
+	MaxMessageSize int
+	// Logger receives events a person should see (configuration
+	// mismatches, failed alignments). Nil: slog.Default().
+	Logger *slog.Logger
+}
+
+// config is Options validated, with defaults applied and derived values.
+type config struct {
+	Options
+	intervalMs int64 // Interval in milliseconds
+	subMs      int64 // one sub-interval in milliseconds
+	delayMs    int64 // PropagationDelay in milliseconds
+	expiry     int64 // intervals after which deletes leave the log (lifespan rounded up)
+	fp         uint64
+}
+
+func newConfig(store *strata.Store, opts *Options) (*config, error) {
+	c := &config{}
+	if opts != nil {
+		c.Options = *opts
+	}
+	if c.Interval == 0 {
+		c.Interval = DefaultInterval
+	}
+	if c.SubIntervals == 0 {
+		c.SubIntervals = DefaultSubIntervals
+	}
+	if c.Hot == 0 {
+		c.Hot = DefaultHot
+	}
+	if c.Warm == 0 {
+		c.Warm = DefaultWarm
+	}
+	if c.PropagationDelay == 0 {
+		c.PropagationDelay = DefaultPropagationDelay
+	}
+	if c.MaxMessageSize == 0 {
+		c.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.ID == "" {
+		c.ID = store.Clock().ID().String()
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("antientropy: options: "+format+": %w", append(args, ErrInvalidOptions)...)
+	}
+	switch {
+	case c.Interval < time.Millisecond || c.Interval%time.Millisecond != 0:
+		return nil, bad("Interval %v is not a positive whole number of milliseconds", c.Interval)
+	case c.SubIntervals < 1 || c.SubIntervals > 1000:
+		return nil, bad("SubIntervals %d is not in [1, 1000]", c.SubIntervals)
+	case c.Interval.Milliseconds()%int64(c.SubIntervals) != 0:
+		return nil, bad("Interval %v is not a multiple of SubIntervals (%d) milliseconds", c.Interval, c.SubIntervals)
+	case c.Hot < 1 || c.Warm < 1 || c.Hot > 1000 || c.Warm > 10000:
+		return nil, bad("Hot %d and Warm %d must be in [1, 1000] and [1, 10000]", c.Hot, c.Warm)
+	case c.Hot*c.SubIntervals+c.Warm > 20000:
+		return nil, bad("the digest would hold %d fingerprints, more than 20000", c.Hot*c.SubIntervals+c.Warm)
+	case c.PropagationDelay < 0 || c.PropagationDelay%time.Millisecond != 0:
+		return nil, bad("PropagationDelay %v is not a whole number of milliseconds", c.PropagationDelay)
+	case c.PropagationDelay >= c.Interval/2:
+		return nil, bad("PropagationDelay %v is not less than Interval/2 (%v)", c.PropagationDelay, c.Interval/2)
+	case c.MaxMessageSize < MinMessageSize:
+		return nil, bad("MaxMessageSize %d is less than %d", c.MaxMessageSize, MinMessageSize)
+	}
+	if need := digestSizeBound(c.Hot*c.SubIntervals, c.Warm); need > c.MaxMessageSize {
+		return nil, bad("a digest needs up to %d bytes, more than MaxMessageSize %d", need, c.MaxMessageSize)
+	}
+	c.intervalMs = c.Interval.Milliseconds()
+	c.subMs = c.intervalMs / int64(c.SubIntervals)
+	c.delayMs = c.PropagationDelay.Milliseconds()
+	life := store.TombstoneLifespan().Milliseconds()
+	c.expiry = (life + c.intervalMs - 1) / c.intervalMs
+	c.fp = configFingerprint(store, c)
+	return c, nil
+}
+
+// configFingerprint identifies what replicas must agree on to compare
+// digests: the key space, the strip prefix, the era parameters and the
+// tombstone lifespan (deletes leave fingerprints after it).
+func configFingerprint(store *strata.Store, c *config) uint64 {
+	h := blake3.New()
+	var b []byte
+	b = append(b, "strata/antientropy/config/v1\x00"...)
+	b = appendString(b, store.KeyExpr())
+	b = appendString(b, store.StripPrefix())
+	b = binary.AppendUvarint(b, uint64(c.Interval.Milliseconds()))
+	b = binary.AppendUvarint(b, uint64(c.SubIntervals))
+	b = binary.AppendUvarint(b, uint64(c.Hot))
+	b = binary.AppendUvarint(b, uint64(c.Warm))
+	b = binary.AppendUvarint(b, uint64(store.TombstoneLifespan().Milliseconds()))
+	_, _ = h.Write(b)
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return binary.LittleEndian.Uint64(sum[:8])
+}

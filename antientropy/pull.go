@@ -1,0 +1,134 @@
+package antientropy
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/stratakv/strata"
+)
+
+// A pull request asks for the samples, values included, of every event in
+// nodes (where the requester holds nothing), from a cursor on; the reply
+// holds as many as fit and the cursor to continue from, so that a new
+// replica fills up page by page and resumes after an interruption. Events
+// come by node, then sub-interval, then key.
+
+// pullCursor is a position in the events of a pull request's nodes.
+type pullCursor struct {
+	node int // index in the request's nodes
+	cursor
+}
+
+func appendCursor(b []byte, c pullCursor) []byte {
+	b = binary.AppendUvarint(b, uint64(c.node))
+	if !c.started {
+		return append(b, 0)
+	}
+	b = append(b, 1)
+	b = binary.AppendUvarint(b, uint64(c.sub))
+	return appendString(b, c.key)
+}
+
+func readCursor(r *reader, nodes int) pullCursor {
+	c := pullCursor{node: r.int(nodes)}
+	switch r.byte() {
+	case 0:
+	case 1:
+		c.started = true
+		c.sub = int64(r.int(maxIndex))
+		c.key = r.string()
+	default:
+		r.fail("bad cursor")
+	}
+	return c
+}
+
+func cursorSize(key string) int { return 3*binary.MaxVarintLen64 + 1 + len(key) }
+
+func appendPull(b []byte, cfgFP uint64, L int64, c pullCursor, nodes []node) []byte {
+	b = appendHeader(b, msgPull, cfgFP)
+	b = binary.AppendUvarint(b, zigzag(L))
+	b = binary.AppendUvarint(b, uint64(len(nodes)))
+	for _, n := range nodes {
+		b = appendNode(b, n)
+	}
+	return appendCursor(b, c)
+}
+
+func readPull(r *reader) (int64, pullCursor, []node) {
+	L := unzigzag(r.uvarint())
+	nodes := readNodes(r)
+	c := readCursor(r, len(nodes))
+	r.end()
+	return L, c, nodes
+}
+
+// appendPullReply: the samples, then 1 and the next cursor, or 0 when the
+// nodes are exhausted.
+func appendPullReply(b []byte, cfgFP uint64, w *sampleWriter, next *pullCursor) []byte {
+	b = appendHeader(b, msgPullReply, cfgFP)
+	b = w.append(b)
+	if next == nil {
+		return append(b, 0)
+	}
+	return appendCursor(append(b, 1), *next)
+}
+
+func readPullReply(r *reader, nodes int) ([]strata.Sample, *pullCursor) {
+	samples := readSamples(r)
+	var next *pullCursor
+	switch r.byte() {
+	case 0:
+	case 1:
+		c := readCursor(r, nodes)
+		next = &c
+	default:
+		r.fail("bad pull reply end")
+	}
+	r.end()
+	return samples, next
+}
+
+// pullPageEvents is how many events a responder lists from its log at a
+// time while filling a pull reply.
+const pullPageEvents = 256
+
+func (rp *Replica) servePull(ctx context.Context, r *reader) ([]byte, error) {
+	L, cur, nodes := readPull(r)
+	if r.err != nil {
+		return nil, r.err
+	}
+	w := newSampleWriter()
+	budget := rp.cfg.MaxMessageSize - headerSize - 1
+	for ; cur.node < len(nodes); cur = (pullCursor{node: cur.node + 1}) {
+		for {
+			evs, subs, more := rp.log.pageEvents(nodes[cur.node], L, cur.cursor, pullPageEvents)
+			for k, ev := range evs {
+				smp := strata.Sample{Key: ev.Key, Timestamp: ev.Timestamp, Kind: ev.Kind}
+				ok := true
+				if ev.Kind == strata.KindPut {
+					var err error
+					if smp, ok, err = rp.current(ctx, ev.Key); err != nil {
+						return nil, fmt.Errorf("antientropy: pull %q: %w", ev.Key, err)
+					}
+				}
+				if ok && !rp.fits(w, &smp, budget-cursorSize(ev.Key)) {
+					if w.n > 0 {
+						return appendPullReply(nil, rp.cfg.fp, w, &cur), nil
+					}
+					rp.tooLarge(ev.Key, &smp)
+					ok = false
+				}
+				if ok {
+					w.add(&smp)
+				}
+				cur.cursor = cursor{started: true, sub: subs[k], key: ev.Key}
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	return appendPullReply(nil, rp.cfg.fp, w, nil), nil
+}

@@ -1,0 +1,43 @@
+package antientropy
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+)
+
+// Run publishes the replica's digest once per interval until ctx ends or
+// the replica is closed, and returns ctx.Err() or ErrClosed. Each digest
+// goes out after the interval boundary plus PropagationDelay, plus a
+// random jitter of up to a quarter of the time left before the next
+// boundary, so that replicas do not publish in lock-step. Peers whose
+// digests differ pull from this replica; this replica pulls from them when
+// their digests reach HandleBroadcast. Time is read from the store's
+// clock: with a fake clock, Run publishes as the fake time moves (it
+// checks at least once per Interval of real time).
+func (r *Replica) Run(ctx context.Context) error {
+	jitterMax := (r.cfg.intervalMs - r.cfg.delayMs) / 4
+	published := r.reference() // the current digest is published after the next boundary
+	for {
+		nowMs := msOf(r.store.Clock().PhysicalNow())
+		next := (floorDiv(nowMs-r.cfg.delayMs, r.cfg.intervalMs)+1)*r.cfg.intervalMs + r.cfg.delayMs
+		next += rand.Int64N(max(jitterMax, 1))
+		wait := min(time.Duration(next-nowMs)*time.Millisecond, r.cfg.Interval)
+		timer := time.NewTimer(max(wait, time.Millisecond))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
+		if r.isClosed() {
+			return ErrClosed
+		}
+		if L := r.reference(); L > published {
+			published = L
+			if err := r.Publish(ctx); err != nil && ctx.Err() == nil {
+				r.cfg.Logger.Warn("antientropy: publishing the digest failed", "replica", r.cfg.ID, "err", err)
+			}
+		}
+	}
+}

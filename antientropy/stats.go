@@ -1,0 +1,49 @@
+package antientropy
+
+import "sync/atomic"
+
+// Stats is a snapshot of a Replica's counters since New, for logs and for
+// adapters to Prometheus or OpenTelemetry.
+type Stats struct {
+	MessagesSent     uint64 // broadcasts, requests and replies sent
+	MessagesReceived uint64 // broadcasts, requests and replies received
+	BytesSent        uint64 // bytes of the messages sent
+	BytesReceived    uint64 // bytes of the messages received
+	DigestsSent      uint64 // digests broadcast
+	DigestsReceived  uint64 // digests received (broadcast or requested)
+	Alignments       uint64 // alignments with a peer that completed
+	AlignmentsFailed uint64 // alignments that ended with an error
+	SamplesFetched   uint64 // samples received from peers, values included
+	DeletesFromMeta  uint64 // deletes applied from event metadata alone
+	SamplesApplied   uint64 // received samples and deletes that changed the store
+	Outdated         uint64 // received samples the store already had newer
+	Refused          uint64 // received samples the store refused (out of scope, invalid, from the future)
+	ConfigMismatches uint64 // messages from peers with another configuration
+	Malformed        uint64 // messages that could not be decoded
+	TooLarge         uint64 // samples too large for one message, not sent
+	LogEvents        uint64 // events in the log now
+}
+
+type counters struct {
+	msgSent, msgRecv, bytesSent, bytesRecv, digestsSent, digestsRecv atomic.Uint64
+	alignments, alignFailed, fetched, deletesMeta, applied, outdated atomic.Uint64
+	refused, mismatches, malformed, tooLarge                         atomic.Uint64
+}
+
+func (c *counters) sent(n int) { c.msgSent.Add(1); c.bytesSent.Add(uint64(n)) }
+func (c *counters) recv(n int) { c.msgRecv.Add(1); c.bytesRecv.Add(uint64(n)) }
+
+// Stats returns a snapshot of the replica's counters.
+func (r *Replica) Stats() Stats {
+	c := &r.stats
+	return Stats{
+		MessagesSent: c.msgSent.Load(), MessagesReceived: c.msgRecv.Load(),
+		BytesSent: c.bytesSent.Load(), BytesReceived: c.bytesRecv.Load(),
+		DigestsSent: c.digestsSent.Load(), DigestsReceived: c.digestsRecv.Load(),
+		Alignments: c.alignments.Load(), AlignmentsFailed: c.alignFailed.Load(),
+		SamplesFetched: c.fetched.Load(), DeletesFromMeta: c.deletesMeta.Load(),
+		SamplesApplied: c.applied.Load(), Outdated: c.outdated.Load(), Refused: c.refused.Load(),
+		ConfigMismatches: c.mismatches.Load(), Malformed: c.malformed.Load(), TooLarge: c.tooLarge.Load(),
+		LogEvents: uint64(r.log.size()),
+	}
+}
