@@ -87,6 +87,22 @@ func BenchmarkStore(b *testing.B) {
 			i++
 		}
 	})
+	b.Run("ApplyBatch100", func(b *testing.B) {
+		s := benchStore(b)
+		clock := hlc.NewClock(nil)
+		batch := make([]strata.Sample, 100)
+		i := 0
+		for b.Loop() {
+			for j := range batch {
+				batch[j] = strata.Sample{Key: keys[(i*100+j)%benchKeys], Value: value, Timestamp: clock.Now(), Kind: strata.KindPut}
+			}
+			if _, err := s.ApplyBatch(bg, batch); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/sample")
+	})
 	b.Run("ApplyOutdated", func(b *testing.B) {
 		s := benchStore(b)
 		preload(b, s)

@@ -20,9 +20,12 @@ type paddedMutex struct {
 	_ [56]byte
 }
 
-func (s *stripes) of(key string) *sync.Mutex {
+func (s *stripes) of(key string) *sync.Mutex { return &s.mu[s.index(key)].Mutex }
+
+// index is the stripe of key.
+func (s *stripes) index(key string) int {
 	s.once.Do(func() { s.seed = maphash.MakeSeed() })
-	return &s.mu[maphash.String(s.seed, key)%uint64(len(s.mu))].Mutex
+	return int(maphash.String(s.seed, key) % uint64(len(s.mu)))
 }
 
 // lockAll takes every stripe, in order: no key can be written until

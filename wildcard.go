@@ -42,6 +42,7 @@ func (s *Store) deleteWild(ctx context.Context, smp Sample) (Result, error) {
 		return Deleted, nil
 	}
 	match := func(bkey string) bool { return expr.Matches(s.fullKey(bkey)) }
+	page := make([]Sample, 0, tombstonePage)
 	for it, err := range s.b.Scan(ctx, prefix, &backend.ScanOptions{KeysOnly: true, Match: match}) {
 		if err != nil {
 			return Deleted, wrapErr("delete", smp.Key, err)
@@ -49,10 +50,19 @@ func (s *Store) deleteWild(ctx context.Context, smp Sample) (Result, error) {
 		if it.Entry.Timestamp.Compare(wd.ts) >= 0 {
 			continue
 		}
-		tomb := Sample{Key: s.fullKey(it.Key), Timestamp: wd.ts, Kind: KindDelete}
-		if _, err := s.applyKey(ctx, tomb, true); err != nil {
-			return Deleted, err
+		page = append(page, Sample{Key: s.fullKey(it.Key), Timestamp: wd.ts, Kind: KindDelete})
+		if len(page) == tombstonePage {
+			if _, err := s.applyRun(ctx, page, true); err != nil {
+				return Deleted, err
+			}
+			page = page[:0]
 		}
+	}
+	if _, err := s.applyRun(ctx, page, true); err != nil {
+		return Deleted, err
 	}
 	return Deleted, nil
 }
+
+// tombstonePage is how many tombstones a wildcard delete writes per batch.
+const tombstonePage = 256

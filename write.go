@@ -138,28 +138,18 @@ func (s *Store) applyKey(ctx context.Context, smp Sample, fromWildcard bool) (Re
 	mu.Lock()
 	defer mu.Unlock()
 
-	refused := false
-	if !fromWildcard {
-		if wts, ok := s.wildcards.covering(smp.Key); ok && smp.Timestamp.Compare(wts) <= 0 {
-			// The sample lost to a wildcard delete; the key still takes
-			// that delete's tombstone if it holds something older.
-			refused = smp.Kind == KindPut || smp.Timestamp != wts
-			smp = Sample{Key: smp.Key, Timestamp: wts, Kind: KindDelete}
-		}
-	}
+	smp, refused := s.resolve(smp, fromWildcard)
 	for range maxConflicts {
 		cur, version, found, err := s.stat(ctx, bkey)
 		if err != nil {
 			return Outdated, wrapErr("apply", smp.Key, err)
 		}
-		if found && smp.Timestamp.Compare(cur.Timestamp) <= 0 {
+		res, ok := outcome(smp, refused, cur, found)
+		if !ok {
 			s.stats.outdated.Add(1)
 			return Outdated, nil
 		}
-		e := backend.Entry{Value: smp.Value, Encoding: smp.Encoding, Timestamp: smp.Timestamp, Deleted: smp.Kind == KindDelete}
-		if e.Deleted {
-			e.Value, e.Encoding = nil, ""
-		}
+		e := entryOf(smp)
 		err = s.write(ctx, bkey, e, version)
 		if errors.Is(err, backend.ErrConflict) {
 			s.stats.conflicts.Add(1)
@@ -168,20 +158,59 @@ func (s *Store) applyKey(ctx context.Context, smp Sample, fromWildcard bool) (Re
 		if err != nil {
 			return Outdated, wrapErr("apply", smp.Key, err)
 		}
-		s.stats.wrote(e)
-		s.watchers.notify(smp)
-		switch {
-		case refused:
-			s.stats.outdated.Add(1)
-			return Outdated, nil
-		case e.Deleted:
-			return Deleted, nil
-		case found && !cur.Deleted:
-			return Replaced, nil
-		}
-		return Inserted, nil
+		s.applied(smp, e, res)
+		return res, nil
 	}
 	return Outdated, fmt.Errorf("strata: apply %q: %d conflicting writes in a row: %w", smp.Key, maxConflicts, backend.ErrConflict)
+}
+
+// resolve substitutes, for a sample that a remembered wildcard delete
+// covers, that delete's tombstone, which the key still takes if it holds
+// something older; refused tells the caller the sample itself lost. The
+// key must be locked.
+func (s *Store) resolve(smp Sample, fromWildcard bool) (Sample, bool) {
+	if fromWildcard {
+		return smp, false
+	}
+	wts, ok := s.wildcards.covering(smp.Key)
+	if !ok || smp.Timestamp.Compare(wts) > 0 {
+		return smp, false
+	}
+	refused := smp.Kind == KindPut || smp.Timestamp != wts
+	return Sample{Key: smp.Key, Timestamp: wts, Kind: KindDelete}, refused
+}
+
+// outcome decides last-writer-wins: whether smp is to be written over the
+// key's current state, and what Apply reports.
+func outcome(smp Sample, refused bool, cur backend.Entry, found bool) (Result, bool) {
+	switch {
+	case found && smp.Timestamp.Compare(cur.Timestamp) <= 0:
+		return Outdated, false
+	case refused:
+		return Outdated, true
+	case smp.Kind == KindDelete:
+		return Deleted, true
+	case found && !cur.Deleted:
+		return Replaced, true
+	}
+	return Inserted, true
+}
+
+// entryOf is what the backend stores for a sample.
+func entryOf(smp Sample) backend.Entry {
+	if smp.Kind == KindDelete {
+		return backend.Entry{Timestamp: smp.Timestamp, Deleted: true}
+	}
+	return backend.Entry{Value: smp.Value, Encoding: smp.Encoding, Timestamp: smp.Timestamp}
+}
+
+// applied counts and publishes a write; the key must still be locked.
+func (s *Store) applied(smp Sample, e backend.Entry, res Result) {
+	s.stats.wrote(e)
+	if res == Outdated {
+		s.stats.outdated.Add(1)
+	}
+	s.watchers.notify(smp)
 }
 
 // stat reads the metadata of a backend key, with its version when the

@@ -1,0 +1,189 @@
+package strata
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/stratakv/strata/backend"
+)
+
+// BatchError reports the samples of an ApplyBatch that were refused (an
+// invalid or out-of-scope key, a timestamp from the future, a value too
+// large); the other samples were applied. errors.Is looks through every
+// one of them.
+type BatchError struct {
+	// Errs maps the index of each refused sample to why.
+	Errs map[int]error
+}
+
+func (e *BatchError) Error() string {
+	idx := make([]int, 0, len(e.Errs))
+	for i := range e.Errs {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	msgs := make([]string, 0, min(len(idx), 3))
+	for _, i := range idx[:min(len(idx), 3)] {
+		msgs = append(msgs, fmt.Sprintf("sample %d: %v", i, e.Errs[i]))
+	}
+	more := ""
+	if len(idx) > 3 {
+		more = fmt.Sprintf(" (and %d more)", len(idx)-3)
+	}
+	return fmt.Sprintf("strata: apply batch: %d samples refused: %s%s", len(idx), strings.Join(msgs, "; "), more)
+}
+
+func (e *BatchError) Unwrap() []error {
+	errs := make([]error, 0, len(e.Errs))
+	for _, err := range e.Errs {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// ApplyBatch applies samples in order, with the result Apply would give
+// each, but writes the concrete ones in batches when the backend has the
+// batch capability (backend.Batcher) and no conditional writes: one write
+// for many samples, as replication does when it receives many. results[i]
+// is the result of samples[i] (Outdated for a refused one).
+//
+// Refused samples do not stop the batch: the error is then a *BatchError
+// that names them. Any other error (the backend failed) ends the batch;
+// the samples before the failing write were applied.
+func (s *Store) ApplyBatch(ctx context.Context, samples []Sample) ([]Result, error) {
+	results := make([]Result, len(samples))
+	if !s.enter() {
+		return results, errClosed("apply batch", "")
+	}
+	defer s.leave()
+	refused := map[int]error{}
+	run := make([]Sample, 0, len(samples))
+	runIdx := make([]int, 0, len(samples))
+	flush := func() error {
+		res, err := s.applyRun(ctx, run, false)
+		for j, r := range res {
+			results[runIdx[j]] = r
+		}
+		run, runIdx = run[:0], runIdx[:0]
+		return err
+	}
+	for i, smp := range samples {
+		if err := s.checkSample(&smp); err != nil {
+			refused[i] = err
+			continue
+		}
+		if smp.Timestamp.IsZero() {
+			smp.Timestamp = s.cfg.Clock.Now()
+		} else if err := s.cfg.Clock.Update(smp.Timestamp); err != nil {
+			s.stats.refused.Add(1)
+			refused[i] = fmt.Errorf("strata: apply %q: %w", smp.Key, err)
+			continue
+		}
+		if smp.Kind == KindDelete && isWild(smp.Key) {
+			if err := flush(); err != nil {
+				return results, err
+			}
+			r, err := s.deleteWild(ctx, smp)
+			if err != nil {
+				return results, err
+			}
+			results[i] = r
+			continue
+		}
+		run = append(run, smp)
+		runIdx = append(runIdx, i)
+	}
+	if err := flush(); err != nil {
+		return results, err
+	}
+	if len(refused) > 0 {
+		return results, &BatchError{Errs: refused}
+	}
+	return results, nil
+}
+
+// applyRun applies concrete samples, in order, in one backend batch when
+// the backend allows it, else one by one.
+func (s *Store) applyRun(ctx context.Context, run []Sample, fromWildcard bool) ([]Result, error) {
+	results := make([]Result, len(run))
+	if len(run) == 0 {
+		return results, nil
+	}
+	if s.batch == nil || s.cond != nil || len(run) == 1 {
+		for i, smp := range run {
+			r, err := s.applyKey(ctx, smp, fromWildcard)
+			if err != nil {
+				return results, err
+			}
+			results[i] = r
+		}
+		return results, nil
+	}
+
+	unlock := s.lockKeys(run)
+	defer unlock()
+	type state struct {
+		e     backend.Entry
+		found bool
+	}
+	states := make(map[string]state, len(run))
+	ops := make([]backend.Op, 0, len(run))
+	type write struct {
+		smp Sample
+		e   backend.Entry
+		res Result
+	}
+	writes := make([]write, 0, len(run))
+	for i, smp := range run {
+		smp, refused := s.resolve(smp, fromWildcard)
+		st, seen := states[smp.Key]
+		if !seen {
+			e, _, found, err := s.stat(ctx, s.backendKey(smp.Key))
+			if err != nil {
+				return results, wrapErr("apply", smp.Key, err)
+			}
+			st = state{e, found}
+		}
+		res, ok := outcome(smp, refused, st.e, st.found)
+		results[i] = res
+		if !ok {
+			s.stats.outdated.Add(1)
+			states[smp.Key] = st
+			continue
+		}
+		e := entryOf(smp)
+		states[smp.Key] = state{e, true}
+		ops = append(ops, backend.Op{Key: s.backendKey(smp.Key), Entry: e})
+		writes = append(writes, write{smp, e, res})
+	}
+	if err := s.batch.WriteBatch(ctx, ops); err != nil {
+		clear(results)
+		return results, wrapErr("apply batch", run[0].Key, err)
+	}
+	for _, w := range writes {
+		s.applied(w.smp, w.e, w.res)
+	}
+	return results, nil
+}
+
+// lockKeys takes the stripes of every key of run, in stripe order so that
+// concurrent batches cannot deadlock, and returns the function that
+// releases them.
+func (s *Store) lockKeys(run []Sample) func() {
+	idx := make([]int, 0, len(run))
+	for _, smp := range run {
+		idx = append(idx, s.locks.index(smp.Key))
+	}
+	slices.Sort(idx)
+	idx = slices.Compact(idx)
+	for _, i := range idx {
+		s.locks.mu[i].Lock()
+	}
+	return func() {
+		for _, i := range idx {
+			s.locks.mu[i].Unlock()
+		}
+	}
+}
