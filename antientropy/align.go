@@ -184,21 +184,35 @@ func (a *alignment) consider(ctx context.Context, ev event) error {
 // and skipped; other errors end the alignment.
 func (a *alignment) apply(ctx context.Context, smp strata.Sample) error {
 	res, err := a.r.store.Apply(ctx, smp)
-	switch {
-	case errors.Is(err, strata.ErrOutOfScope), errors.Is(err, strata.ErrInvalidKey),
-		errors.Is(err, strata.ErrInvalidSample), errors.Is(err, hlc.ErrDrift), errors.Is(err, strata.ErrTooLarge):
-		a.r.stats.refused.Add(1)
-		a.r.cfg.Logger.Debug("antientropy: refused a sample from a peer", "replica", a.r.cfg.ID, "peer", a.peer, "key", smp.Key, "err", err)
+	if refusal(err) {
+		a.refused(smp.Key, err)
 		return nil
-	case err != nil:
-		return fmt.Errorf("antientropy: applying %q from %q: %w", smp.Key, a.peer, err)
-	case res == strata.Outdated:
-		a.r.stats.outdated.Add(1)
-	default:
-		a.r.stats.applied.Add(1)
-		a.applied++
 	}
+	if err != nil {
+		return fmt.Errorf("antientropy: applying %q from %q: %w", smp.Key, a.peer, err)
+	}
+	a.count(res)
 	return nil
+}
+
+// refusal tells the samples a store refuses from the errors of a store.
+func refusal(err error) bool {
+	return errors.Is(err, strata.ErrOutOfScope) || errors.Is(err, strata.ErrInvalidKey) ||
+		errors.Is(err, strata.ErrInvalidSample) || errors.Is(err, hlc.ErrDrift) || errors.Is(err, strata.ErrTooLarge)
+}
+
+func (a *alignment) refused(key string, err error) {
+	a.r.stats.refused.Add(1)
+	a.r.cfg.Logger.Debug("antientropy: refused a sample from a peer", "replica", a.r.cfg.ID, "peer", a.peer, "key", key, "err", err)
+}
+
+func (a *alignment) count(res strata.Result) {
+	if res == strata.Outdated {
+		a.r.stats.outdated.Add(1)
+		return
+	}
+	a.r.stats.applied.Add(1)
+	a.applied++
 }
 
 // fetchAll fetches the wanted puts, in as few requests as fit.
@@ -235,12 +249,29 @@ func (a *alignment) fetchAll(ctx context.Context) error {
 	return nil
 }
 
+// applyAll applies the samples fetched or pulled from the peer in one
+// Store.ApplyBatch, so that a durable backend writes them in one batch.
 func (a *alignment) applyAll(ctx context.Context, samples []strata.Sample) error {
-	for _, smp := range samples {
-		a.r.stats.fetched.Add(1)
-		a.fetched++
-		if err := a.apply(ctx, smp); err != nil {
-			return err
+	if len(samples) == 0 {
+		return nil
+	}
+	a.r.stats.fetched.Add(uint64(len(samples)))
+	a.fetched += len(samples)
+	results, err := a.r.store.ApplyBatch(ctx, samples)
+	var be *strata.BatchError
+	if errors.As(err, &be) {
+		for i, e := range be.Errs {
+			if !refusal(e) {
+				return fmt.Errorf("antientropy: applying %q from %q: %w", samples[i].Key, a.peer, e)
+			}
+			a.refused(samples[i].Key, e)
+		}
+	} else if err != nil {
+		return fmt.Errorf("antientropy: applying samples from %q: %w", a.peer, err)
+	}
+	for i, res := range results {
+		if be == nil || be.Errs[i] == nil {
+			a.count(res)
 		}
 	}
 	return nil
