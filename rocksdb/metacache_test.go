@@ -1,0 +1,170 @@
+package rocksdb
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/linxGnu/grocksdb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratakv/strata/backend"
+)
+
+// pointLookups counts RocksDB's point lookups (memtable gets) made while
+// fn runs on this goroutine's thread.
+func pointLookups(fn func()) uint64 {
+	const rocksdbGetFromMemtableCount = 16 // enum of rocksdb/c.h
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	grocksdb.SetPerfLevel(grocksdb.KEnableCount)
+	defer grocksdb.SetPerfLevel(grocksdb.KDisable)
+	pc := grocksdb.NewPerfContext()
+	defer pc.Destroy()
+	pc.Reset()
+	fn()
+	return pc.Metric(rocksdbGetFromMemtableCount)
+}
+
+func TestMetaCacheAnswersStat(t *testing.T) {
+	b, _ := openTemp(t, nil)
+	e := textEntry("v", 1)
+	require.NoError(t, b.Put(bg, "written", e))
+	n := pointLookups(func() {
+		got, err := b.Stat(bg, "written")
+		require.NoError(t, err)
+		requireMeta(t, e, got)
+	})
+	require.Zero(t, n, "a key this backend wrote is stat'ed from memory")
+
+	n = pointLookups(func() {
+		for range 3 {
+			_, err := b.Stat(bg, "missing")
+			require.ErrorIs(t, err, backend.ErrNotFound)
+		}
+	})
+	require.Equal(t, uint64(1), n, "absence is remembered too")
+
+	require.NoError(t, b.Remove(bg, "written"))
+	n = pointLookups(func() {
+		_, err := b.Stat(bg, "written")
+		require.ErrorIs(t, err, backend.ErrNotFound)
+	})
+	require.Zero(t, n)
+
+	require.NoError(t, b.WriteBatch(bg, []backend.Op{
+		{Key: "missing", Entry: backend.Entry{Timestamp: stamp(5), Deleted: true}},
+		{Key: "x", Entry: textEntry("x", 6)},
+		{Key: "x", Remove: true},
+	}))
+	got, err := b.Stat(bg, "missing")
+	require.NoError(t, err)
+	require.True(t, got.Deleted)
+	_, err = b.Stat(bg, "x")
+	require.ErrorIs(t, err, backend.ErrNotFound, "the later op of a batch wins")
+}
+
+func TestMetaCacheIsBounded(t *testing.T) {
+	b, _ := openTemp(t, &Options{MetaCacheEntries: 256})
+	ops := make([]backend.Op, 10000)
+	for i := range ops {
+		ops[i] = backend.Op{Key: fmt.Sprintf("k/%05d", i), Entry: textEntry("v", 1)}
+	}
+	require.NoError(t, b.WriteBatch(bg, ops))
+	require.LessOrEqual(t, b.cache.len(), 256)
+	for i := range 10000 {
+		_, err := b.Stat(bg, fmt.Sprintf("k/%05d", i))
+		require.NoError(t, err)
+	}
+	require.LessOrEqual(t, b.cache.len(), 256)
+	require.Greater(t, b.cache.len(), 64)
+
+	nb, _ := openTemp(t, &Options{MetaCacheEntries: -1})
+	require.Nil(t, nb.cache)
+}
+
+func TestMetaShardGenerations(t *testing.T) {
+	s := metaShard{half: 2, cur: map[string]*cachedMeta{}}
+	s.set("a", cachedMeta{enc: "a"})
+	s.set("b", cachedMeta{enc: "b"})
+	s.set("c", cachedMeta{enc: "c"}) // a, b become old
+	_, ok := s.get("a")              // a moves back to cur: c, a
+	require.True(t, ok)
+	s.set("d", cachedMeta{enc: "d"}) // c, a become old (b dropped)
+	_, ok = s.get("b")
+	require.False(t, ok)
+	for _, k := range []string{"a", "c", "d"} {
+		m, ok := s.get(k)
+		require.True(t, ok, k)
+		require.Equal(t, k, m.enc)
+	}
+	require.LessOrEqual(t, len(s.cur)+len(s.old), 4)
+	s.forget("d")
+	_, ok = s.get("d")
+	require.False(t, ok)
+}
+
+// TestMetaCacheIsExact runs writers, removers, batches and stats on a few
+// keys concurrently, then checks that every cached answer is what the
+// database holds.
+func TestMetaCacheIsExact(t *testing.T) {
+	b, _ := openTemp(t, &Options{MetaCacheEntries: 64})
+	const keys, workers, rounds = 40, 6, 300
+	key := func(i int) string { return fmt.Sprintf("x/%02d", i%keys) }
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 9))
+			for i := range rounds {
+				k := key(r.IntN(keys))
+				var err error
+				switch r.IntN(5) {
+				case 0:
+					err = b.Remove(bg, k)
+				case 1:
+					err = b.WriteBatch(bg, []backend.Op{
+						{Key: k, Entry: textEntry(fmt.Sprint(w), uint64(i+1))},
+						{Key: key(r.IntN(keys)), Remove: true},
+					})
+				case 2, 3:
+					_, err = b.Stat(bg, k)
+					if err != nil && !assert.ErrorIs(t, err, backend.ErrNotFound) {
+						return
+					}
+					err = nil
+				default:
+					err = b.Put(bg, k, backend.Entry{Encoding: fmt.Sprint(w), Timestamp: stamp(uint64(i + 1)), Deleted: i%2 == 0})
+				}
+				if !assert.NoError(t, err) {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range keys {
+		k := key(i)
+		cached, cerr := b.Stat(bg, k)
+		stored, found, err := b.lookup("stat", k, false)
+		require.NoError(t, err)
+		if !found {
+			require.ErrorIs(t, cerr, backend.ErrNotFound, k)
+			continue
+		}
+		require.NoError(t, cerr, k)
+		requireMeta(t, stored, cached)
+	}
+}
+
+func requireMeta(t *testing.T, want, got backend.Entry) {
+	t.Helper()
+	require.Equal(t, want.Timestamp, got.Timestamp)
+	require.Equal(t, want.Encoding, got.Encoding)
+	require.Equal(t, want.Deleted, got.Deleted)
+	require.Nil(t, got.Value)
+}

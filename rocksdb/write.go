@@ -1,0 +1,160 @@
+package rocksdb
+
+import (
+	"context"
+	"slices"
+
+	"github.com/linxGnu/grocksdb"
+
+	"github.com/stratakv/strata/backend"
+)
+
+// Put implements backend.Backend: the metadata and the value are one
+// record (backend.AppendRecord), written with one RocksDB put.
+func (b *Backend) Put(ctx context.Context, key string, e backend.Entry) error {
+	if err := b.enterWrite(ctx, "put", key); err != nil {
+		return err
+	}
+	defer b.life.leave()
+	buf := getBuffer(&b.recordBufs, 512)
+	defer putBuffer(&b.recordBufs, buf)
+	rec, err := backend.AppendRecord((*buf)[:0], e)
+	*buf = rec
+	if err != nil {
+		return recordError("put", key, err)
+	}
+	if b.cache == nil {
+		if err := b.db.PutCF(b.native.write, b.data, keyBytes(key), rec); err != nil {
+			return nativeError("put", key, err)
+		}
+		return nil
+	}
+	s := b.cache.shard(key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := b.db.PutCF(b.native.write, b.data, keyBytes(key), rec); err != nil {
+		s.forget(key)
+		return nativeError("put", key, err)
+	}
+	s.set(key, metaOf(&e))
+	return nil
+}
+
+// Remove implements backend.Backend.
+func (b *Backend) Remove(ctx context.Context, key string) error {
+	if err := b.enterWrite(ctx, "remove", key); err != nil {
+		return err
+	}
+	defer b.life.leave()
+	if b.cache == nil {
+		if err := b.db.DeleteCF(b.native.write, b.data, keyBytes(key)); err != nil {
+			return nativeError("remove", key, err)
+		}
+		return nil
+	}
+	s := b.cache.shard(key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := b.db.DeleteCF(b.native.write, b.data, keyBytes(key)); err != nil {
+		s.forget(key)
+		return nativeError("remove", key, err)
+	}
+	s.set(key, cachedMeta{absent: true})
+	return nil
+}
+
+// WriteBatch implements backend.Batcher: the ops are one RocksDB
+// WriteBatch, applied atomically and in order.
+func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
+	first := ""
+	if len(ops) > 0 {
+		first = ops[0].Key
+	}
+	if err := b.enterWrite(ctx, "write batch", first); err != nil {
+		return err
+	}
+	defer b.life.leave()
+	if len(ops) == 0 {
+		return nil
+	}
+	wb := grocksdb.NewWriteBatch()
+	defer wb.Destroy()
+	buf := getBuffer(&b.recordBufs, 512)
+	defer putBuffer(&b.recordBufs, buf)
+	for _, op := range ops {
+		if op.Remove {
+			wb.DeleteCF(b.data, keyBytes(op.Key))
+			continue
+		}
+		rec, err := backend.AppendRecord((*buf)[:0], op.Entry)
+		*buf = rec
+		if err != nil {
+			return recordError("write batch", op.Key, err)
+		}
+		wb.PutCF(b.data, keyBytes(op.Key), rec) // copied into the batch
+	}
+	if b.cache == nil {
+		if err := b.db.Write(b.native.write, wb); err != nil {
+			return nativeError("write batch", first, err)
+		}
+		return nil
+	}
+	shards := b.lockShards(ops)
+	defer b.unlockShards(shards)
+	if err := b.db.Write(b.native.write, wb); err != nil {
+		for _, op := range ops {
+			b.cache.shard(op.Key).forget(op.Key)
+		}
+		return nativeError("write batch", first, err)
+	}
+	for _, op := range ops {
+		s := b.cache.shard(op.Key)
+		if op.Remove {
+			s.set(op.Key, cachedMeta{absent: true})
+		} else {
+			s.set(op.Key, metaOf(&op.Entry))
+		}
+	}
+	return nil
+}
+
+// lockShards locks the cache shards of the ops' keys, in index order so
+// that concurrent batches cannot deadlock, and returns their indexes.
+func (b *Backend) lockShards(ops []backend.Op) []int {
+	idx := make([]int, 0, min(len(ops), metaShards))
+	for _, op := range ops {
+		idx = append(idx, b.cache.shardIndex(op.Key))
+	}
+	slices.Sort(idx)
+	idx = slices.Compact(idx)
+	for _, i := range idx {
+		b.cache.shards[i].mu.Lock()
+	}
+	return idx
+}
+
+func (b *Backend) unlockShards(idx []int) {
+	for _, i := range idx {
+		b.cache.shards[i].mu.Unlock()
+	}
+}
+
+// PutMeta implements backend.Backend. Metadata writes always sync the
+// write-ahead log, whatever Options.Sync says: they are rare, and the
+// Store relies on them (remembered wildcard deletes).
+func (b *Backend) PutMeta(ctx context.Context, name string, value []byte) error {
+	if err := b.enterWrite(ctx, "put metadata", name); err != nil {
+		return err
+	}
+	defer b.life.leave()
+	var err error
+	if value == nil {
+		err = b.db.DeleteCF(b.sync, b.meta, keyBytes(name))
+	} else {
+		err = b.db.PutCF(b.sync, b.meta, keyBytes(name), value)
+	}
+	if err != nil {
+		return nativeError("put metadata", name, err)
+	}
+	return nil
+}
