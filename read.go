@@ -51,6 +51,16 @@ func (s *Store) Scan(ctx context.Context, selector string, opts *ScanOptions) it
 			return
 		}
 		defer s.leave()
+		if !isWild(selector) {
+			// A concrete key: no expression to build.
+			if err := keyexpr.ValidateKey(selector); err != nil {
+				yield(Sample{}, fmt.Errorf("strata: get %q: %w: %w", selector, ErrInvalidKey, err))
+				return
+			}
+			s.stats.gets.Add(1)
+			s.getOne(ctx, selector, &o, yield)
+			return
+		}
 		sel, err := keyexpr.Canonize(selector)
 		if err != nil {
 			yield(Sample{}, fmt.Errorf("strata: get %q: %w: %w", selector, ErrInvalidKey, err))
@@ -60,7 +70,7 @@ func (s *Store) Scan(ctx context.Context, selector string, opts *ScanOptions) it
 			return
 		}
 		s.stats.gets.Add(1)
-		if !sel.IsWild() {
+		if !sel.IsWild() { // "a/$*" canonizes to "a/*"; nothing is concrete here
 			s.getOne(ctx, sel.String(), &o, yield)
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stratakv/strata/backend"
@@ -26,9 +27,9 @@ type Store struct {
 	watchers  watchers
 	stats     counters
 
-	mu       sync.Mutex // guards closed and the inflight Add
-	closed   bool
-	inflight sync.WaitGroup
+	closeMu  sync.Mutex // serializes Close
+	closed   atomic.Bool
+	inflight atomic.Int64 // operations between enter and leave
 	stopGC   context.CancelFunc
 	gcDone   chan struct{}
 }
@@ -82,18 +83,20 @@ func (s *Store) TombstoneLifespan() time.Duration { return s.cfg.TombstoneLifesp
 // Watch callback), and closes the backend. Later calls return ErrClosed; a
 // second Close returns nil.
 func (s *Store) Close(ctx context.Context) error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed.Swap(true) {
 		return nil
 	}
-	s.closed = true
-	s.mu.Unlock()
 	if s.stopGC != nil {
 		s.stopGC()
 		<-s.gcDone
 	}
-	s.inflight.Wait()
+	// Operations that entered before closed was set are still counted;
+	// those after it leave at once. Close is rare: polling is enough.
+	for wait := 10 * time.Microsecond; s.inflight.Load() > 0; wait = min(2*wait, 10*time.Millisecond) {
+		time.Sleep(wait)
+	}
 	if err := s.b.Close(ctx); err != nil {
 		return fmt.Errorf("strata: close: %w", err)
 	}
@@ -101,17 +104,17 @@ func (s *Store) Close(ctx context.Context) error {
 }
 
 // enter registers an operation in flight; false once the store is closed.
+// Either Close sees the increment, or the operation sees closed.
 func (s *Store) enter() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	s.inflight.Add(1)
+	if s.closed.Load() {
+		s.inflight.Add(-1)
 		return false
 	}
-	s.inflight.Add(1)
 	return true
 }
 
-func (s *Store) leave() { s.inflight.Done() }
+func (s *Store) leave() { s.inflight.Add(-1) }
 
 func errClosed(op, key string) error {
 	return fmt.Errorf("strata: %s %q: %w", op, key, ErrClosed)
