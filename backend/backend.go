@@ -29,8 +29,10 @@ type Item struct {
 // ScanOptions tune Backend.Scan. A nil *ScanOptions means the zero value.
 type ScanOptions struct {
 	// KeysOnly asks for keys and metadata only: Entry.Value is nil and the
-	// backend must not read values (a keys-only scan of a million entries
-	// must not cost a million value reads).
+	// backend must not fetch, copy or allocate values (a keys-only scan of
+	// a million entries must not cost a million value downloads). A
+	// backend that keeps metadata and value in one record may still have
+	// its storage read the record's blocks.
 	KeysOnly bool
 	// Start, if not empty, skips the keys that sort before it: the scan
 	// yields keys k with k >= Start. Used to resume a scan page by page.
@@ -85,7 +87,9 @@ type Backend interface {
 	PutMeta(ctx context.Context, name string, value []byte) error
 
 	// Close releases the backend. It waits for operations in flight and is
-	// idempotent: a second call returns nil.
+	// idempotent: a second call returns nil. If ctx ends first, Close
+	// returns ctx.Err() and the backend is released when the last
+	// operation in flight ends; it refuses new ones either way.
 	Close(ctx context.Context) error
 }
 
