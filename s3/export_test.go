@@ -1,0 +1,15 @@
+package s3
+
+// Hooks for the external tests of this package.
+
+// SetListMetadata switches metadata-only scans between the server's
+// list-with-metadata (on, the default) and a HEAD per object (off).
+func SetListMetadata(b *Backend, on bool) { b.listMetadata = on }
+
+// ObjectName returns the object name of key, Prefix included.
+func ObjectName(b *Backend, key string) string { return b.opts.Prefix + encodeKey(key) }
+
+// MetaObjectName returns the object name of a store-metadata record.
+func MetaObjectName(b *Backend, name string) string {
+	return b.opts.Prefix + metaSpace + encodeKey(name)
+}

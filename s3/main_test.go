@@ -1,0 +1,49 @@
+package s3_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// TestMain runs the tests and benchmarks, then prints how this backend
+// under a Store compares with minio-go used directly, when BenchmarkS3 ran.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	removeBenchEnv()
+	printRatios()
+	os.Exit(code)
+}
+
+func printRatios() {
+	ns := func(name string) (float64, bool) {
+		v, ok := nsPerOp.Load(name)
+		if !ok {
+			return 0, false
+		}
+		return v.(float64), true
+	}
+	for _, r := range []struct {
+		what, fast, slow string
+		target           float64
+	}{
+		{"put throughput, store/raw (alternated)", "Put/pair/store", "Put/pair/raw", 0.8},
+		{"get throughput, store/raw (alternated)", "Get/pair/store", "Get/pair/raw", 0.8},
+		{"put throughput, store/raw (separate runs)", "Put/store", "Put/raw", 0.8},
+		{"get throughput, store/raw (separate runs)", "Get/store", "Get/raw", 0.8},
+		{"wildcard get of 1,000, store vs one by one", "WildcardGet1000/store", "WildcardGet1000/raw-one-by-one", 4},
+		{"wildcard get of 1,000, store with InlineValues vs one by one", "WildcardGet1000/store-inline", "WildcardGet1000/raw-one-by-one", 4},
+		{"metadata-only scan of 10,000, list-with-metadata vs HEADs", "ListKeysOnly10000/backend", "ListKeysOnly10000/backend-heads", 1},
+	} {
+		f, ok1 := ns(r.fast)
+		s, ok2 := ns(r.slow)
+		if !ok1 || !ok2 {
+			continue
+		}
+		verdict := "meets"
+		if s/f < r.target {
+			verdict = "MISSES"
+		}
+		fmt.Printf("s3 ratio: %s = %.2fx (%s the target %.1fx)\n", r.what, s/f, verdict, r.target)
+	}
+}
