@@ -51,3 +51,7 @@ func BenchmarkBackend(b *testing.B) {
 func BenchmarkBackendNoMetaCache(b *testing.B) {
 	backendtest.RunBenchmarks(b, harnessMaker(Options{MetaCacheEntries: -1}))
 }
+
+func TestStoreSuite(t *testing.T) {
+	backendtest.RunStoreTests(t, harnessMaker(Options{}))
+}

@@ -29,3 +29,10 @@ func TestConformanceHeads(t *testing.T) {
 	opts := s3.Options{SharedWriters: true, CacheSize: -1, Concurrency: 3}
 	backendtest.RunConformanceTests(t, bucketHarness(client, opts, func(b *s3.Backend) { s3.SetListMetadata(b, false) }))
 }
+
+// TestStoreSuite runs a Store over the backend: semantics, garbage
+// collection, and everything back after a reopen.
+func TestStoreSuite(t *testing.T) {
+	client := newClient(t, nil)
+	backendtest.RunStoreTests(t, bucketHarness(client, s3.Options{}, nil))
+}

@@ -20,3 +20,5 @@ func newHarness(context.Context, testing.TB) (backendtest.Harness, error) { retu
 func TestConformance(t *testing.T) { backendtest.RunConformanceTests(t, newHarness) }
 
 func BenchmarkMemory(b *testing.B) { backendtest.RunBenchmarks(b, newHarness) }
+
+func TestStore(t *testing.T) { backendtest.RunStoreTests(t, newHarness) }
