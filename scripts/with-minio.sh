@@ -87,15 +87,24 @@ free_port() {
 	return 1
 }
 
-# ready PORT: whether MinIO on PORT answers its readiness probe with 200.
+# ready PORT: whether MinIO on PORT answers its readiness probe with 200
+# and serves S3 requests: right after the probe turns 200, MinIO may still
+# answer requests with 503 (XMinioServerNotInitialized); an unsigned list
+# of buckets answers 403 once it serves.
 ready() {
-	local status
-	status=$(timeout 2 bash -c '
+	[[ $(status_of "$1" /minio/health/ready) =~ ^HTTP/[0-9.]+\ 200 ]] || return 1
+	local s3
+	s3=$(status_of "$1" /) || return 1
+	[[ $s3 =~ ^HTTP/[0-9.]+\ [0-9]+ && ! $s3 =~ ^HTTP/[0-9.]+\ 503 ]]
+}
+
+# status_of PORT PATH: the status line of a GET of PATH.
+status_of() {
+	timeout 2 bash -c '
 		exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-		printf "GET /minio/health/ready HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n" "$1" >&3
+		printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n" "$2" "$1" >&3
 		IFS= read -r line <&3 && printf "%s" "$line"
-	' _ "$1" 2>/dev/null) || return 1
-	[[ $status =~ ^HTTP/[0-9.]+\ 200 ]]
+	' _ "$1" "$2" 2>/dev/null
 }
 
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }

@@ -270,9 +270,11 @@ func (m *MinIO) waitReady(p *process) error {
 			return fmt.Errorf("exited during startup (%v)", p.cmd.ProcessState)
 		default:
 		}
-		if resp, err := client.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+		if statusOf(client, url) == http.StatusOK {
+			// Right after the probe turns 200, MinIO may still answer S3
+			// requests with 503 (not initialized); an unsigned list of
+			// buckets answers 403 once it serves them.
+			if st := statusOf(client, m.URL()+"/"); st != 0 && st != http.StatusServiceUnavailable {
 				return nil
 			}
 		}
@@ -364,4 +366,14 @@ func (b *logBuffer) Since(n int) string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return string(b.buf.Bytes()[min(n, b.buf.Len()):])
+}
+
+// statusOf returns the status code of a GET of url, 0 if it failed.
+func statusOf(client *http.Client, url string) int {
+	resp, err := client.Get(url)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
