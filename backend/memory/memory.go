@@ -72,7 +72,17 @@ func (b *Backend) lookup(ctx context.Context, op, key string, withValue bool) (b
 
 // Put implements backend.Backend.
 func (b *Backend) Put(ctx context.Context, key string, e backend.Entry) error {
-	return b.WriteBatch(ctx, []backend.Op{{Key: key, Entry: e}})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e = copyEntry(e, !e.Deleted) // outside the lock
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return errClosed("put", key)
+	}
+	b.list.put(key, e)
+	return nil
 }
 
 // Remove implements backend.Backend.
