@@ -174,3 +174,40 @@ func globsIntersect(p, q string) bool {
 	return (strings.HasPrefix(pPre, qPre) || strings.HasPrefix(qPre, pPre)) &&
 		(strings.HasSuffix(pSuf, qSuf) || strings.HasSuffix(qSuf, pSuf))
 }
+
+// trimEnds walks a and b from both ends, chunk by chunk, while neither
+// side's chunk is '**', checking each pair of chunks with pair (chunk
+// inclusion or intersection). It returns the bounds of the middles left
+// (a[alo:ahi], b[blo:bhi]), and false as soon as a pair fails.
+func trimEnds(a, b string, pair func(p, q string) bool) (alo, ahi, blo, bhi int, ok bool) {
+	alo = equalPrefix(a, b)
+	blo = alo
+	ahi, bhi = len(a), len(b)
+	for alo < ahi && blo < bhi {
+		ac, an := nextChunk(a, alo)
+		bc, bn := nextChunk(b, blo)
+		if ac == anyChunks || bc == anyChunks {
+			break
+		}
+		if !pair(ac, bc) {
+			return 0, 0, 0, 0, false
+		}
+		alo, blo = an, bn
+	}
+	if alo < ahi && blo < bhi {
+		n := equalSuffix(a[alo:], b[blo:])
+		ahi, bhi = ahi-n, bhi-n
+	}
+	for alo < ahi && blo < bhi {
+		ac, ap := prevChunk(a, ahi)
+		bc, bp := prevChunk(b, bhi)
+		if ac == anyChunks || bc == anyChunks {
+			break
+		}
+		if !pair(ac, bc) {
+			return 0, 0, 0, 0, false
+		}
+		ahi, bhi = ap, bp
+	}
+	return alo, ahi, blo, bhi, true
+}

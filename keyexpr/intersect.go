@@ -23,34 +23,9 @@ func (k KeyExpr) Intersects(o KeyExpr) bool {
 // intersect pairwise; what is left in the middle is decided by a direct rule
 // for the common shapes, and by intersectsDP otherwise.
 func intersects(a, b string) bool {
-	alo := equalPrefix(a, b)
-	blo := alo
-	ahi, bhi := len(a), len(b)
-	for alo < ahi && blo < bhi {
-		ac, an := nextChunk(a, alo)
-		bc, bn := nextChunk(b, blo)
-		if ac == anyChunks || bc == anyChunks {
-			break
-		}
-		if !chunkIntersects(ac, bc) {
-			return false
-		}
-		alo, blo = an, bn
-	}
-	if alo < ahi && blo < bhi {
-		n := equalSuffix(a[alo:], b[blo:])
-		ahi, bhi = ahi-n, bhi-n
-	}
-	for alo < ahi && blo < bhi {
-		ac, ap := prevChunk(a, ahi)
-		bc, bp := prevChunk(b, bhi)
-		if ac == anyChunks || bc == anyChunks {
-			break
-		}
-		if !chunkIntersects(ac, bc) {
-			return false
-		}
-		ahi, bhi = ap, bp
+	alo, ahi, blo, bhi, ok := trimEnds(a, b, chunkIntersects)
+	if !ok {
+		return false
 	}
 	switch {
 	case alo >= ahi:
