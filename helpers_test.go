@@ -4,9 +4,7 @@ import (
 	"context"
 	"iter"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -14,25 +12,17 @@ import (
 	"github.com/stratakv/strata/backend"
 	"github.com/stratakv/strata/backend/memory"
 	"github.com/stratakv/strata/hlc"
+	"github.com/stratakv/strata/hlc/hlctest"
 )
 
 var bg = context.Background()
 
 // fakeTime is a physical clock that moves only when told.
-type fakeTime struct{ ns atomic.Int64 }
+type fakeTime = hlctest.Time
 
-func newFakeTime() *fakeTime {
-	f := &fakeTime{}
-	f.ns.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
-	return f
-}
+func newFakeTime() *fakeTime { return hlctest.NewTime() }
 
-func (f *fakeTime) Now() time.Time          { return time.Unix(0, f.ns.Load()) }
-func (f *fakeTime) Advance(d time.Duration) { f.ns.Add(int64(d)) }
-
-func newClock(f *fakeTime, id byte) *hlc.Clock {
-	return hlc.NewClock(&hlc.Options{ID: hlc.ID{id}, Now: f.Now})
-}
+func newClock(f *fakeTime, id byte) *hlc.Clock { return f.Clock(id, 0) }
 
 // keepOpen is a backend that survives the Store's Close, so that a test
 // can reopen a Store over the same (volatile) data.

@@ -8,7 +8,6 @@ package antientropytest
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,34 +16,17 @@ import (
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/antientropy"
 	"github.com/stratakv/strata/antientropy/memtransport"
-	"github.com/stratakv/strata/hlc"
+	"github.com/stratakv/strata/hlc/hlctest"
 )
 
-// FakeTime is a physical clock that moves only when told; it is safe for
-// concurrent use.
-type FakeTime struct{ ns atomic.Int64 }
+// FakeTime is a physical clock that moves only when told (hlctest.Time).
+type FakeTime = hlctest.Time
 
-// Start is where a new FakeTime starts: 2026-01-01T00:00:00Z.
-var Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+// Start is where a new FakeTime starts.
+var Start = hlctest.Start
 
 // NewFakeTime returns a FakeTime at Start.
-func NewFakeTime() *FakeTime {
-	f := &FakeTime{}
-	f.ns.Store(Start.UnixNano())
-	return f
-}
-
-// Now returns the fake time.
-func (f *FakeTime) Now() time.Time { return time.Unix(0, f.ns.Load()).UTC() }
-
-// Advance moves the fake time forward by d.
-func (f *FakeTime) Advance(d time.Duration) { f.ns.Add(int64(d)) }
-
-// Clock returns an HLC clock with the given ID that reads f, shifted by
-// skew (clock skew between replicas).
-func (f *FakeTime) Clock(id byte, skew time.Duration) *hlc.Clock {
-	return hlc.NewClock(&hlc.Options{ID: hlc.ID{id}, Now: func() time.Time { return f.Now().Add(skew) }})
-}
+func NewFakeTime() *FakeTime { return hlctest.NewTime() }
 
 // OpenStore opens an empty store for replica i (0 or 1: a heterogeneous
 // harness opens a different backend for each) with opts, whose KeyExpr

@@ -2,7 +2,6 @@ package backendtest
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/backend"
 	"github.com/stratakv/strata/hlc"
+	"github.com/stratakv/strata/hlc/hlctest"
 )
 
 // RunStoreTests runs a strata.Store over the backends that newHarness
@@ -37,20 +37,13 @@ func RunStoreTests(t *testing.T, newHarness HarnessMaker) {
 }
 
 // clockAt is a physical clock that moves only when told.
-type clockAt struct{ ns atomic.Int64 }
+type clockAt struct{ *hlctest.Time }
 
-func newClockAt() *clockAt {
-	c := &clockAt{}
-	c.ns.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
-	return c
-}
+func newClockAt() *clockAt { return &clockAt{hlctest.NewTime()} }
 
-func (c *clockAt) now() time.Time          { return time.Unix(0, c.ns.Load()) }
-func (c *clockAt) advance(d time.Duration) { c.ns.Add(int64(d)) }
-
-func (c *clockAt) clock() *hlc.Clock {
-	return hlc.NewClock(&hlc.Options{ID: hlc.ID{1}, Now: c.now})
-}
+func (c *clockAt) now() time.Time          { return c.Now() }
+func (c *clockAt) advance(d time.Duration) { c.Advance(d) }
+func (c *clockAt) clock() *hlc.Clock       { return c.Clock(1, 0) }
 
 // at is a timestamp n steps after the clock's start from a remote clock.
 func (c *clockAt) at(n int) hlc.Timestamp {
