@@ -80,8 +80,10 @@ func (s *Store) TombstoneLifespan() time.Duration { return s.cfg.TombstoneLifesp
 
 // Close stops garbage collection, waits for the operations in flight (a
 // running Get loop included: do not call Close from inside one, nor from a
-// Watch callback), and closes the backend. Later calls return ErrClosed; a
-// second Close returns nil.
+// Watch callback), and closes the backend. Operations after Close return
+// ErrClosed; a second Close returns nil. If ctx ends before the operations
+// in flight do, Close returns an error wrapping ctx.Err() and the backend
+// is closed when the last of them ends.
 func (s *Store) Close(ctx context.Context) error {
 	s.closeMu.Lock()
 	defer s.closeMu.Unlock()
@@ -92,15 +94,34 @@ func (s *Store) Close(ctx context.Context) error {
 		s.stopGC()
 		<-s.gcDone
 	}
-	// Operations that entered before closed was set are still counted;
-	// those after it leave at once. Close is rare: polling is enough.
-	for wait := 10 * time.Microsecond; s.inflight.Load() > 0; wait = min(2*wait, 10*time.Millisecond) {
-		time.Sleep(wait)
+	if !s.drained(ctx) {
+		// Close the backend once the last operation ends.
+		go func() {
+			s.drained(context.Background())
+			if err := s.b.Close(context.Background()); err != nil {
+				s.cfg.Logger.Warn("strata: closing the backend after Close gave up waiting", "err", err)
+			}
+		}()
+		return fmt.Errorf("strata: close: waiting for operations in flight: %w", ctx.Err())
 	}
 	if err := s.b.Close(ctx); err != nil {
 		return fmt.Errorf("strata: close: %w", err)
 	}
 	return nil
+}
+
+// drained waits until no operation is in flight, or ctx ends (false).
+// Operations that entered before closed was set are still counted; those
+// after it leave at once. Close is rare: polling is enough.
+func (s *Store) drained(ctx context.Context) bool {
+	for wait := 10 * time.Microsecond; s.inflight.Load() > 0; wait = min(2*wait, 10*time.Millisecond) {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(wait):
+		}
+	}
+	return true
 }
 
 // enter registers an operation in flight; false once the store is closed.

@@ -2,9 +2,13 @@ package strata_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -291,4 +295,27 @@ func TestVerbatimKeys(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"demo/c/@v/1"}, f.keys("demo/*/@v/*"))
 	require.Empty(t, f.keys("demo/*/*/*"), "* never matches a verbatim chunk")
+}
+
+func TestCloseGivesUpWithContext(t *testing.T) {
+	f := open(t, strata.Options{KeyExpr: "c/**"})
+	_, err := f.store.Put(bg, "c/1", []byte("v"))
+	require.NoError(t, err)
+	next, stop := iter.Pull2(f.store.Get(bg, "c/**"))
+	_, _, ok := next() // a Get loop in flight
+	require.True(t, ok)
+	ctx, cancel := context.WithTimeout(bg, 20*time.Millisecond)
+	defer cancel()
+	err = f.store.Close(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	_, err = f.store.Put(bg, "c/2", nil)
+	require.ErrorIs(t, err, strata.ErrClosed, "closed for new operations")
+	_, err = f.be.Stat(bg, "c/1")
+	require.NoError(t, err, "the backend stays open while the loop runs")
+	stop()
+	require.Eventually(t, func() bool {
+		_, err := f.be.Stat(bg, "c/1")
+		return errors.Is(err, backend.ErrClosed)
+	}, 5*time.Second, time.Millisecond, "the backend is closed when the loop ends")
+	require.NoError(t, f.store.Close(bg))
 }
