@@ -1,11 +1,11 @@
 # Build, test and benchmark entry points. See DESIGN.md, "How it is run and tested".
 #
-#   make deps         install RocksDB (apt) and MinIO (.tools/bin) if missing
+#   make deps         install RocksDB (apt), MinIO and versitygw (.tools/bin) if missing
 #   make demo         run the quickstart example (no server needed)
 #   make test         deps, go vet, go test -race with a private MinIO
 #   make bench        deps, benchmarks with a private MinIO, output in bench.txt
 #   make fuzz         run every fuzz target for FUZZTIME
-#   make clean-tools  remove .tools (the MinIO build)
+#   make clean-tools  remove .tools (the MinIO and versitygw builds)
 #
 # Variables: PKGS (default ./...), TESTFLAGS (extra go test flags for `test`),
 # BENCH (benchmark regexp, default .), COUNT (default 1), BENCHTIMEOUT

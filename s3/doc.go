@@ -69,11 +69,12 @@
 //
 // Several processes writing the same keys. Conditional writes keep last
 // writer wins across processes, with two conditions. First, the server must
-// honour If-Match and If-None-Match on PUT (MinIO since 2024 and AWS S3 do;
-// the tests check MinIO); a server that ignores them turns conditional
-// writes into plain ones, and then concurrent writers of one key can lose
-// an update with a newer timestamp to one with an older timestamp (a
-// single writing process is unaffected: the Store orders its own writes).
+// honour If-Match and If-None-Match on PUT (MinIO since 2024, AWS S3 and
+// versitygw do; the tests check MinIO and versitygw); a server that
+// ignores them turns conditional writes into plain ones, and then
+// concurrent writers of one key can lose an update with a newer timestamp
+// to one with an older timestamp (a single writing process is unaffected:
+// the Store orders its own writes).
 // Second, S3 computes an ETag from the object's bytes alone, so a write of
 // the bytes that were already there (a repeated value, or a tombstone over
 // a tombstone) leaves the ETag unchanged, and another process's write

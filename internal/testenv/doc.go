@@ -1,7 +1,8 @@
 // Package testenv gives tests the servers and settings of the test
 // environment: whether the run is in CI, the shared S3 server that
 // scripts/with-minio.sh starts, private MinIO servers for tests that need
-// their own (TLS, restarts), and free loopback ports.
+// their own (TLS, restarts), private versitygw servers (a second S3
+// implementation, for cross-compatibility tests), and free loopback ports.
 //
 // `make test` runs every test under scripts/with-minio.sh, which exports
 // STRATA_S3_ENDPOINT, STRATA_S3_ACCESS_KEY, STRATA_S3_SECRET_KEY and

@@ -260,3 +260,30 @@ func hmacSum(key []byte, data string) []byte {
 
 // plain is an http client without connection reuse: servers restart under it.
 var plain = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
+func TestVersityGWBinaryMissing(t *testing.T) {
+	t.Setenv("CI", "true")
+	t.Setenv(testenv.EnvVersityGWBin, filepath.Join(t.TempDir(), "no-such-versitygw"))
+	r := &recorder{TB: t}
+	if got := testenv.VersityGWBinary(r); got != "" || !strings.HasPrefix(r.fatal, "required in CI: ") {
+		t.Errorf("VersityGWBinary with a missing binary under CI = %q, fatal %q; want a failure", got, r.fatal)
+	}
+}
+
+func TestVersityGW(t *testing.T) {
+	t.Parallel()
+	g := testenv.StartVersityGW(t)
+	if g.AccessKey == "" || g.SecretKey == "" || g.Dir == "" {
+		t.Fatalf("StartVersityGW() = %+v", g)
+	}
+	if host, _, err := net.SplitHostPort(g.Endpoint); err != nil || host != "127.0.0.1" {
+		t.Fatalf("Endpoint = %q, want 127.0.0.1:port", g.Endpoint)
+	}
+	base := "http://" + g.Endpoint
+	mustStatus(t, s3Do(t, plain, "PUT", base, "kept", g.AccessKey, g.SecretKey), 200)
+	if fi, err := os.Stat(filepath.Join(g.Dir, "kept")); err != nil || !fi.IsDir() {
+		t.Errorf("bucket not a directory of the posix backend's: %v", err)
+	}
+	mustStatus(t, s3Do(t, plain, "HEAD", base, "kept", g.AccessKey, g.SecretKey), 200)
+	mustStatus(t, s3Do(t, plain, "DELETE", base, "kept", g.AccessKey, g.SecretKey), 204)
+}
