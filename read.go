@@ -78,10 +78,7 @@ func (s *Store) Scan(ctx context.Context, selector string, opts *ScanOptions) it
 		if !ok {
 			return
 		}
-		bopts := &backend.ScanOptions{
-			KeysOnly: o.MetadataOnly,
-			Match:    func(bkey string) bool { return sel.Matches(s.fullKey(bkey)) },
-		}
+		bopts := &backend.ScanOptions{KeysOnly: o.MetadataOnly, Match: s.matcher(sel)}
 		if o.Start != "" {
 			start, ok := s.startKey(o.Start)
 			if !ok {
@@ -193,4 +190,23 @@ func literalPrefix(expr keyexpr.KeyExpr) string {
 		return strings.TrimSuffix(str[:i], "/")
 	}
 	return str[:i]
+}
+
+// matcher returns a test of backend keys against sel. When sel starts with
+// the literal strip prefix, the rest of sel is matched against the backend
+// key directly, without building the full key.
+func (s *Store) matcher(sel keyexpr.KeyExpr) func(bkey string) bool {
+	strip := s.cfg.strip
+	if rest, ok := keyexpr.StripPrefix(sel.String(), strip); ok && strip != "" && rest != "" {
+		if relative, err := keyexpr.Parse(rest); err == nil {
+			root := sel.Matches(strip)
+			return func(bkey string) bool {
+				if bkey == "" {
+					return root
+				}
+				return relative.Matches(bkey)
+			}
+		}
+	}
+	return func(bkey string) bool { return sel.Matches(s.fullKey(bkey)) }
 }

@@ -2,6 +2,7 @@ package strata_test
 
 import (
 	"fmt"
+	"github.com/stratakv/strata/keyexpr"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -72,4 +73,34 @@ func TestWildcardGetScansOnlyUnderItsPrefix(t *testing.T) {
 	}
 	require.Empty(t, r.prefixes)
 	require.Equal(t, 1, r.gets, "a concrete get is one lookup")
+}
+
+// TestGetMatchesLikeKeyexpr checks wildcard gets over a store with a strip
+// prefix against keyexpr matching of every stored key.
+func TestGetMatchesLikeKeyexpr(t *testing.T) {
+	f := open(t, strata.Options{KeyExpr: "site/**", StripPrefix: "site"})
+	keys := []string{"site", "site/a", "site/a/b", "site/a/b/c", "site/ab", "site/b/a", "site/x/y/z"}
+	f2 := open(t, strata.Options{KeyExpr: "site/**/@v", StripPrefix: "site"})
+	for _, k := range keys {
+		_, err := f.store.Put(bg, k, []byte(k))
+		require.NoError(t, err)
+	}
+	_, err := f2.store.Put(bg, "site/b/@v", []byte("v"))
+	require.NoError(t, err)
+	for _, sel := range []string{"**", "site/**", "site/*", "site/a/**", "site/*/b/**", "*/a", "site/a$*", "site/$*b", "**/b", "site/**/c", "site/*/*/*", "site/**/@v"} {
+		want := []string{}
+		expr := keyexpr.MustParse(sel)
+		for _, k := range keys {
+			if expr.Matches(k) {
+				want = append(want, k)
+			}
+		}
+		got := f.keys(sel)
+		if got == nil {
+			got = []string{}
+		}
+		require.Equal(t, want, got, "selector %q", sel)
+	}
+	require.Equal(t, []string{"site/b/@v"}, f2.keys("site/**/@v"))
+	require.Equal(t, []string{"site/b/@v"}, f2.keys("site/*/@v"))
 }

@@ -41,7 +41,7 @@ func (s *Store) deleteWild(ctx context.Context, smp Sample) (Result, error) {
 	if !ok {
 		return Deleted, nil
 	}
-	match := func(bkey string) bool { return expr.Matches(s.fullKey(bkey)) }
+	match := s.matcher(expr)
 	page := make([]Sample, 0, tombstonePage)
 	for it, err := range s.b.Scan(ctx, prefix, &backend.ScanOptions{KeysOnly: true, Match: match}) {
 		if err != nil {
