@@ -20,7 +20,11 @@ import (
 //  3. the other nodes are explored: the peer answers with their events
 //     when they are few, otherwise with their children's fingerprints,
 //     and the children that differ are explored in turn (all the nodes of
-//     one level in one request);
+//     one level in one request). A node with many events here goes with
+//     the fingerprints of parts that tile it, cut so that each holds about
+//     as many of the log's events (a compare request): the peer answers
+//     only the parts that differ, so one round trip descends two levels,
+//     and the parts are sized so that the next answer lists events;
 //  4. of the peer's events, those newer than the log's event for their key
 //     are wanted: deletes and wildcard deletes are applied from the
 //     metadata alone, puts that a local wildcard delete covers materialize
@@ -116,30 +120,41 @@ func (a *alignment) resolve(ctx context.Context, explore []node, peer map[node]f
 	}
 	explore = pending
 	for len(explore) > 0 {
-		k := exploreNodesFit(explore, r.cfg.MaxMessageSize)
-		if k == 0 {
-			return fmt.Errorf("antientropy: explore: %w", errNoProgress)
+		// Each node goes with this replica's fingerprints of its parts,
+		// if it is large: the peer answers only the parts that differ.
+		batch := make([]compareNode, len(explore))
+		for k, n := range explore {
+			batch[k] = compareNode{node: n, parts: r.log.parts(n, a.L)}
 		}
-		batch := explore[:k]
-		rd, err := r.request(ctx, a.peer, appendExplore(nil, r.cfg.fp, a.L, batch), msgExploreReply)
+		k := compareNodesFit(r.cfg, batch, r.cfg.MaxMessageSize)
+		if k == 0 {
+			return fmt.Errorf("antientropy: compare: %w", errNoProgress)
+		}
+		batch = batch[:k]
+		rd, err := r.request(ctx, a.peer, appendCompare(nil, r.cfg, a.L, batch), msgCompareReply)
 		if err != nil {
 			return err
 		}
-		answers := readExploreReply(rd, r.cfg, batch)
+		consumed, answers := readCompareReply(rd, r.cfg, batch)
 		if rd.err != nil {
 			r.stats.malformed.Add(1)
 			return rd.err
 		}
-		if len(answers) == 0 {
-			return fmt.Errorf("antientropy: explore: %w", errNoProgress)
+		if consumed == 0 {
+			return fmt.Errorf("antientropy: compare: %w", errNoProgress)
 		}
-		explore = explore[len(answers):]
+		explore = explore[consumed:]
 		for _, ans := range answers {
-			for _, ev := range ans.events {
-				if err := a.consider(ctx, ev); err != nil {
-					return err
+			if ans.leaf {
+				for _, ev := range ans.events {
+					if err := a.consider(ctx, ev); err != nil {
+						return err
+					}
 				}
+				continue
 			}
+			// Children are compared with the log's: those where it
+			// holds nothing are pulled, the others explored.
 			for _, c := range ans.children {
 				fp, count := r.log.nodeSums(c.node, a.L)
 				switch {

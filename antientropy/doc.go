@@ -40,8 +40,13 @@
 // sender: it asks about the nodes that differ (the cold era, a warm
 // interval, a hot sub-interval); the peer answers with their events when
 // they are few, otherwise with the fingerprints of their children (groups
-// of intervals, sub-intervals, or hash buckets of a crowded sub-interval),
-// and the replica descends only where fingerprints differ. Of the peer's
+// of intervals or sub-intervals, sub-intervals, or hash buckets of a
+// crowded sub-interval), and the replica descends only where fingerprints
+// differ. With a node that holds many events, the replica sends its own
+// fingerprints of parts of it, cut where its events are evenly spread,
+// and the peer answers only about the parts that differ: each round trip
+// descends two levels, and one difference anywhere in a million keys
+// converges in four round trips, the digest's included. Of the peer's
 // events, only those newer than the local event for their key are wanted:
 // deletes and wildcard deletes are applied from the metadata alone, puts
 // are fetched, once each. Where the replica holds nothing at all (a new,

@@ -3,6 +3,8 @@ package antientropy
 import (
 	"encoding/binary"
 	"fmt"
+
+	"github.com/stratakv/strata/hlc"
 )
 
 // An explore request asks a peer about nodes at a reference L; its reply
@@ -52,7 +54,34 @@ type exploreReply struct {
 
 // add appends the answer about n, unless the reply would exceed maxSize.
 func (x *exploreReply) add(n node, a answer, maxSize int) bool {
-	mark, idMark := len(x.body), len(x.ids.ids)
+	m := x.mark()
+	x.appendAnswer(n, a)
+	if headerSize+x.ids.size()+3+len(x.body) > maxSize {
+		x.rollback(m)
+		return false
+	}
+	x.n++
+	return true
+}
+
+// replyMark is a state of an exploreReply to roll back to.
+type replyMark struct{ body, ids, n int }
+
+func (x *exploreReply) mark() replyMark {
+	return replyMark{body: len(x.body), ids: len(x.ids.ids), n: x.n}
+}
+
+func (x *exploreReply) rollback(m replyMark) {
+	x.body = x.body[:m.body]
+	for _, id := range x.ids.ids[m.ids:] {
+		delete(x.ids.index, id)
+	}
+	x.ids.ids = x.ids.ids[:m.ids]
+	x.n = m.n
+}
+
+// appendAnswer appends the answer about n to the body.
+func (x *exploreReply) appendAnswer(n node, a answer) {
 	if a.leaf {
 		x.body = append(x.body, 0)
 		x.body = binary.AppendUvarint(x.body, uint64(len(a.events)))
@@ -68,7 +97,7 @@ func (x *exploreReply) add(n node, a answer, maxSize int) bool {
 			switch {
 			case n.kind == nodeSub:
 				x.body = append(x.body, byte(c.node.prefix&(1<<hashBits-1)))
-			case n.lo == n.hi:
+			case n.kind == nodeRange && n.lo == n.hi:
 				x.body = binary.AppendUvarint(x.body, uint64(c.node.lo-x.cfg.firstSub(n.lo)))
 			default:
 				x.body = binary.AppendUvarint(x.body, uint64(c.node.lo-next))
@@ -79,16 +108,6 @@ func (x *exploreReply) add(n node, a answer, maxSize int) bool {
 			x.body = binary.AppendUvarint(x.body, uint64(c.count))
 		}
 	}
-	if headerSize+x.ids.size()+3+len(x.body) > maxSize {
-		x.body = x.body[:mark]
-		for _, id := range x.ids.ids[idMark:] {
-			delete(x.ids.index, id)
-		}
-		x.ids.ids = x.ids.ids[:idMark]
-		return false
-	}
-	x.n++
-	return true
 }
 
 func (x *exploreReply) encode(cfgFP uint64) []byte {
@@ -104,61 +123,74 @@ func readExploreReply(r *reader, c *config, nodes []node) []answer {
 	n := r.int(len(nodes))
 	out := make([]answer, 0, n)
 	for k := range n {
-		parent := nodes[k]
-		var a answer
-		switch tag := r.byte(); tag {
-		case 0:
-			a.leaf = true
-			cnt := r.count(4)
-			a.events = make([]event, 0, cnt)
-			er := eventReader{ids: ids, prevTime: c.nodeStart(parent)}
-			for range cnt {
-				key, ts, kind := er.read(r)
-				if r.err != nil {
-					return nil
-				}
-				a.events = append(a.events, event{Key: key, Timestamp: ts, Kind: kind})
-			}
-		case 1:
-			cnt := r.count(10)
-			a.children = make([]child, 0, cnt)
-			next := parent.lo
-			for range cnt {
-				var kn node
-				switch {
-				case parent.kind == nodeSub:
-					j := r.byte()
-					if parent.bits+hashBits > maxHashBits || j >= 1<<hashBits {
-						r.fail("bad hash bucket %d under %d bits", j, parent.bits)
-					}
-					kn = node{kind: nodeSub, lo: parent.lo, hi: parent.lo, bits: parent.bits + hashBits, prefix: parent.prefix<<hashBits | uint64(j)}
-				case parent.lo == parent.hi:
-					kn = subNode(c.firstSub(parent.lo) + int64(r.int(c.SubIntervals-1)))
-				default:
-					lo := next + int64(r.int(maxIndex))
-					hi := lo + int64(r.int(maxIndex))
-					if hi > parent.hi {
-						r.fail("child range %d-%d outside %d-%d", lo, hi, parent.lo, parent.hi)
-					}
-					kn, next = rangeNode(lo, hi), hi+1
-				}
-				fp := r.fp()
-				count := r.int(1 << 40)
-				if r.err != nil {
-					return nil
-				}
-				a.children = append(a.children, child{node: kn, fp: fp, count: count})
-			}
-		default:
-			r.fail("bad answer tag %d", tag)
-		}
-		if r.err != nil {
+		a, ok := readAnswer(r, c, ids, nodes[k])
+		if !ok {
 			return nil
 		}
 		out = append(out, a)
 	}
 	r.end()
 	return out
+}
+
+// readAnswer decodes the answer about parent.
+func readAnswer(r *reader, c *config, ids []hlc.ID, parent node) (answer, bool) {
+	var a answer
+	switch tag := r.byte(); tag {
+	case 0:
+		a.leaf = true
+		cnt := r.count(4)
+		a.events = make([]event, 0, cnt)
+		er := eventReader{ids: ids, prevTime: c.nodeStart(parent)}
+		for range cnt {
+			key, ts, kind := er.read(r)
+			if r.err != nil {
+				return answer{}, false
+			}
+			a.events = append(a.events, event{Key: key, Timestamp: ts, Kind: kind})
+		}
+	case 1:
+		cnt := r.count(10)
+		a.children = make([]child, 0, cnt)
+		next := parent.lo
+		for range cnt {
+			var kn node
+			switch {
+			case parent.kind == nodeSub:
+				j := r.byte()
+				if parent.bits+hashBits > maxHashBits || j >= 1<<hashBits {
+					r.fail("bad hash bucket %d under %d bits", j, parent.bits)
+				}
+				kn = node{kind: nodeSub, lo: parent.lo, hi: parent.lo, bits: parent.bits + hashBits, prefix: parent.prefix<<hashBits | uint64(j)}
+			case parent.kind == nodeRange && parent.lo == parent.hi:
+				kn = subNode(c.firstSub(parent.lo) + int64(r.int(c.SubIntervals-1)))
+			default:
+				lo := next + int64(r.int(maxIndex))
+				hi := lo + int64(r.int(maxIndex))
+				if hi > parent.hi {
+					r.fail("child range %d-%d outside %d-%d", lo, hi, parent.lo, parent.hi)
+				}
+				if parent.kind == nodeSubs {
+					kn = subsNode(lo, hi)
+				} else {
+					kn = rangeNode(lo, hi)
+				}
+				next = hi + 1
+			}
+			fp := r.fp()
+			count := r.int(1 << 40)
+			if r.err != nil {
+				return answer{}, false
+			}
+			a.children = append(a.children, child{node: kn, fp: fp, count: count})
+		}
+	default:
+		r.fail("bad answer tag %d", tag)
+	}
+	if r.err != nil {
+		return answer{}, false
+	}
+	return a, true
 }
 
 // serveExplore answers an explore request.

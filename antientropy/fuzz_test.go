@@ -25,6 +25,12 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	w.add(&strata.Sample{Key: "demo/a", Value: []byte("v"), Encoding: "text/plain", Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{1}}, Kind: strata.KindPut})
 	w.add(&strata.Sample{Key: "demo/b", Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{2}}, Kind: strata.KindDelete})
 	next := pullCursor{node: 1, cursor: cursor{started: true, sub: 7, key: "demo/k"}}
+	cc := *c
+	cc.fp = testFP
+	cnodes := testCompareNodes(c)
+	cr := &compareReply{x: exploreReply{cfg: c}}
+	cr.addNode(0, []partAnswer{{node: cnodes[0].node, answer: answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}}}, nil, DefaultMaxMessageSize)
+	cr.addNode(1, []partAnswer{{node: cnodes[1].parts[1].node, answer: answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}}}, cnodes[1].parts, DefaultMaxMessageSize)
 	return [][]byte{
 		appendDigest(nil, testFP, d),
 		appendHeader(nil, msgDigestRequest, testFP),
@@ -34,6 +40,8 @@ func fuzzSeeds(t testing.TB) [][]byte {
 		appendFetchReply(nil, testFP, 2, w),
 		appendPull(nil, testFP, 177000, next, nodes),
 		appendPullReply(nil, testFP, w, &next),
+		appendCompare(nil, &cc, 177000, cnodes),
+		cr.encode(testFP),
 	}
 }
 
@@ -68,6 +76,13 @@ func FuzzDecode(f *testing.F) {
 			readPull(r)
 		case msgPullReply:
 			readPullReply(r, len(nodes))
+		case msgCompare:
+			_, ns := readCompare(r, c)
+			if len(ns) > len(msg) {
+				t.Fatalf("%d nodes from %d bytes", len(ns), len(msg))
+			}
+		case msgCompareReply:
+			readCompareReply(r, c, testCompareNodes(c))
 		}
 	})
 }

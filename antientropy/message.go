@@ -21,12 +21,17 @@ import (
 //	               keys, values included
 //	pull           L, a cursor, nodes; the reply holds the samples of the
 //	               nodes' events from the cursor on, and the next cursor
+//	compare        L, nodes, each with the requester's fingerprints of
+//	               parts that tile it (or no parts); the reply answers,
+//	               for the first nodes in order, each part whose
+//	               fingerprint differs (or the node itself) as explore
+//	               does, and says how many nodes it answered
 //
 // Keys in a list are sorted and written as the length of the prefix shared
 // with the previous key plus the rest; times are zigzag varint deltas from
 // the previous time; clock IDs are indices into a table at the start of
 // the message.
-const protocolVersion = 1
+const protocolVersion = 2
 
 type msgKind byte
 
@@ -39,6 +44,8 @@ const (
 	msgFetchReply    msgKind = 6
 	msgPull          msgKind = 7
 	msgPullReply     msgKind = 8
+	msgCompare       msgKind = 9
+	msgCompareReply  msgKind = 10
 )
 
 const headerSize = 10
@@ -164,7 +171,7 @@ func (er *eventReader) read(r *reader) (string, hlc.Timestamp, strata.Kind) {
 func appendNode(b []byte, n node) []byte {
 	b = append(b, byte(n.kind))
 	b = binary.AppendUvarint(b, uint64(n.lo))
-	if n.kind == nodeRange {
+	if n.kind == nodeRange || n.kind == nodeSubs {
 		return binary.AppendUvarint(b, uint64(n.hi-n.lo))
 	}
 	b = append(b, n.bits)
@@ -179,6 +186,11 @@ func readNode(r *reader) node {
 	switch n.kind {
 	case nodeRange:
 		n.hi = n.lo + int64(r.int(maxIndex))
+	case nodeSubs:
+		n.hi = n.lo + int64(r.int(maxIndex))
+		if n.hi == n.lo && r.err == nil {
+			r.fail("empty range of sub-intervals at %d", n.lo)
+		}
 	case nodeSub:
 		n.hi = n.lo
 		n.bits = r.byte()

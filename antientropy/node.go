@@ -9,15 +9,17 @@ import (
 )
 
 // A node is a set of events that alignment compares by fingerprint: a
-// range of intervals, or a sub-interval, possibly narrowed to the events
-// whose hash starts with given bits (to split a crowded sub-interval).
-// Exploring a node yields its events when they are few, otherwise the
-// fingerprints of its children: a range of many intervals splits into at
-// most rangeFanout ranges, a single interval into its sub-intervals, a
-// sub-interval into hashFanout hash buckets.
+// range of intervals, a range of sub-intervals, or a sub-interval,
+// possibly narrowed to the events whose hash starts with given bits (to
+// split a crowded sub-interval). Exploring a node yields its events when
+// they are few, otherwise the fingerprints of its children: a range of
+// many intervals splits into at most rangeFanout ranges, a single
+// interval into its sub-intervals, a range of sub-intervals into at most
+// subsFanout ranges of about as many events each, a sub-interval into
+// hashFanout hash buckets.
 type node struct {
 	kind   nodeKind
-	lo, hi int64  // nodeRange: intervals lo..hi; nodeSub: sub-interval lo
+	lo, hi int64  // nodeRange: intervals lo..hi; nodeSubs: sub-intervals lo..hi (lo < hi); nodeSub: sub-interval lo
 	bits   uint8  // nodeSub: leading bits of the event hash fixed
 	prefix uint64 // nodeSub: their value
 }
@@ -27,6 +29,7 @@ type nodeKind uint8
 const (
 	nodeRange nodeKind = 1
 	nodeSub   nodeKind = 2
+	nodeSubs  nodeKind = 3
 )
 
 const (
@@ -34,10 +37,29 @@ const (
 	hashBits    = 6  // a crowded sub-interval splits into 1<<hashBits buckets
 	maxHashBits = 60
 	leafEvents  = 40 // a node with at most this many events is listed
+	subsFanout  = 32 // children of a range of sub-intervals, at most
 )
 
 func rangeNode(lo, hi int64) node { return node{kind: nodeRange, lo: lo, hi: hi} }
 func subNode(s int64) node        { return node{kind: nodeSub, lo: s, hi: s} }
+
+// subsNode is the node of sub-intervals lo..hi: a sub-interval node when
+// lo == hi.
+func subsNode(lo, hi int64) node {
+	if lo == hi {
+		return subNode(lo)
+	}
+	return node{kind: nodeSubs, lo: lo, hi: hi}
+}
+
+// subSpan returns the first and last sub-intervals of a node that is not
+// a hash bucket.
+func (c *config) subSpan(n node) (int64, int64) {
+	if n.kind == nodeRange {
+		return c.firstSub(n.lo), c.firstSub(n.hi+1) - 1
+	}
+	return n.lo, n.hi
+}
 
 func (n node) matches(hash uint64) bool {
 	return n.bits == 0 || hash>>(64-n.bits) == n.prefix
@@ -45,7 +67,7 @@ func (n node) matches(hash uint64) bool {
 
 // start is the first time of the node, the base of its time deltas.
 func (c *config) nodeStart(n node) hlc.NTP64 {
-	if n.kind == nodeSub {
+	if n.kind != nodeRange {
 		return c.subStart(n.lo)
 	}
 	return c.intervalStart(n.lo)
@@ -85,6 +107,26 @@ func (l *eventLog) nodeSumsLocked(n node, L int64) (fingerprint, int) {
 		}
 		return fp, count
 	}
+	if n.kind == nodeSubs {
+		iv := l.sortedIntervals()
+		for k := lowerBound(iv, l.cfg.intervalOfSub(n.lo)); k < len(iv) && l.cfg.firstSub(iv[k]) <= n.hi; k++ {
+			i := iv[k]
+			if l.cfg.firstSub(i) >= n.lo && l.cfg.firstSub(i+1)-1 <= n.hi {
+				f, c := l.intervals[i].at(l.cfg, i, L)
+				fp += f
+				count += c
+				continue
+			}
+			for s := max(n.lo, l.cfg.firstSub(i)); s < l.cfg.firstSub(i+1) && s <= n.hi; s++ {
+				if b := l.subs[s]; b != nil {
+					f, c := b.at(l.cfg, i, L)
+					fp += f
+					count += c
+				}
+			}
+		}
+		return fp, count
+	}
 	b := l.subs[n.lo]
 	if b == nil {
 		return 0, 0
@@ -105,6 +147,21 @@ func lowerBound(s []int64, v int64) int {
 	return i
 }
 
+// liveSubsLocked returns the sub-intervals from lo to hi that hold
+// events, in order.
+func (l *eventLog) liveSubsLocked(lo, hi int64) []int64 {
+	var subs []int64
+	iv := l.sortedIntervals()
+	for k := lowerBound(iv, l.cfg.intervalOfSub(lo)); k < len(iv) && l.cfg.firstSub(iv[k]) <= hi; k++ {
+		for s := max(lo, l.cfg.firstSub(iv[k])); s < l.cfg.firstSub(iv[k]+1) && s <= hi; s++ {
+			if l.subs[s] != nil {
+				subs = append(subs, s)
+			}
+		}
+	}
+	return subs
+}
+
 // forEachLocked calls fn with every event of n that counts at reference
 // L, in sub-interval order (unordered within one), and its hash when n is
 // a hash bucket (zero otherwise: hashing costs).
@@ -113,14 +170,7 @@ func (l *eventLog) forEachLocked(n node, L int64, fn func(s int64, e *entry, h u
 	if n.kind == nodeSub {
 		subs = []int64{n.lo}
 	} else {
-		iv := l.sortedIntervals()
-		for k := lowerBound(iv, n.lo); k < len(iv) && iv[k] <= n.hi; k++ {
-			for s := l.cfg.firstSub(iv[k]); s < l.cfg.firstSub(iv[k]+1); s++ {
-				if l.subs[s] != nil {
-					subs = append(subs, s)
-				}
-			}
-		}
+		subs = l.liveSubsLocked(l.cfg.subSpan(n))
 	}
 	for _, s := range subs {
 		b := l.subs[s]
@@ -171,6 +221,8 @@ func (l *eventLog) explore(n node, L int64) answer {
 				kids = append(kids, child{node: node{kind: nodeSub, lo: n.lo, hi: n.lo, bits: n.bits + hashBits, prefix: n.prefix<<hashBits | uint64(j)}, fp: fps[j], count: counts[j]})
 			}
 		}
+	case n.kind == nodeSubs:
+		kids = l.subGroupsLocked(n.lo, n.hi, L, subsFanout, false)
 	case n.lo == n.hi:
 		for s := l.cfg.firstSub(n.lo); s < l.cfg.firstSub(n.lo+1); s++ {
 			if fp, c := l.nodeSumsLocked(subNode(s), L); c > 0 {
@@ -201,6 +253,80 @@ func (l *eventLog) explore(n node, L int64) answer {
 		}
 	}
 	return answer{children: kids}
+}
+
+// subGroupsLocked cuts the sub-intervals lo..hi holding events at
+// reference L into at most groups ranges of consecutive ones, of about
+// as many events each, and returns them with their sums. With tile set,
+// the ranges cover lo..hi whole (the first starts at lo, each next one
+// right after the previous, the last ends at hi), so that a peer's events
+// anywhere in lo..hi fall in one of them. Intervals that hold less than
+// half a group are taken whole, from their sums: the cost is in the
+// number of intervals, not of sub-intervals.
+func (l *eventLog) subGroupsLocked(lo, hi, L int64, groups int, tile bool) []child {
+	type unit struct {
+		first, last int64 // sub-intervals
+		fp          fingerprint
+		count       int
+	}
+	c := l.cfg
+	iv := l.sortedIntervals()
+	from := lowerBound(iv, c.intervalOfSub(lo))
+	to := from
+	total := 0
+	for ; to < len(iv) && c.firstSub(iv[to]) <= hi; to++ {
+		_, n := l.intervals[iv[to]].at(c, iv[to], L)
+		total += n
+	}
+	var units []unit
+	for _, i := range iv[from:to] {
+		first, last := c.firstSub(i), c.firstSub(i+1)-1
+		fp, n := l.intervals[i].at(c, i, L)
+		if n == 0 {
+			continue
+		}
+		if first >= lo && last <= hi && 2*n*groups <= total {
+			units = append(units, unit{first, last, fp, n})
+			continue
+		}
+		for s := max(first, lo); s <= min(last, hi); s++ {
+			if b := l.subs[s]; b != nil {
+				if fp, n := b.at(c, i, L); n > 0 {
+					units = append(units, unit{s, s, fp, n})
+				}
+			}
+		}
+	}
+	groups = min(groups, len(units))
+	kids := make([]child, 0, groups)
+	start, k, acc := lo, 0, 0
+	for g := range groups {
+		// Group g ends where the running count reaches (g+1)/groups of
+		// the total, leaving one unit at least to each later group.
+		goal := (g + 1) * total / groups
+		kid := child{}
+		first := units[k].first
+		for {
+			kid.fp += units[k].fp
+			kid.count += units[k].count
+			acc += units[k].count
+			k++
+			if k == len(units) || len(units)-k == groups-g-1 || (g < groups-1 && acc >= goal) {
+				break
+			}
+		}
+		last := units[k-1].last
+		if tile {
+			first = start
+			if g == groups-1 {
+				last = hi
+			}
+			start = last + 1
+		}
+		kid.node = subsNode(first, last)
+		kids = append(kids, kid)
+	}
+	return kids
 }
 
 // pageEvents lists up to limit events of n at reference L in page order:
@@ -238,16 +364,13 @@ func (l *eventLog) pageEvents(n node, L int64, c cursor, limit int) (evs []event
 		visit(n.lo)
 		return evs, subs, more
 	}
-	iv := l.sortedIntervals()
-	from := n.lo
+	from, to := l.cfg.subSpan(n)
 	if c.started {
-		from = max(from, l.cfg.intervalOfSub(c.sub))
+		from = max(from, c.sub)
 	}
-	for k := lowerBound(iv, from); k < len(iv) && iv[k] <= n.hi; k++ {
-		for s := l.cfg.firstSub(iv[k]); s < l.cfg.firstSub(iv[k]+1); s++ {
-			if !visit(s) {
-				return evs, subs, more
-			}
+	for _, s := range l.liveSubsLocked(from, to) {
+		if !visit(s) {
+			return evs, subs, more
 		}
 	}
 	return evs, subs, more

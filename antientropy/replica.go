@@ -189,6 +189,8 @@ func (r *Replica) HandleRequest(ctx context.Context, from string, msg []byte) ([
 		reply, err = r.serveFetch(ctx, rd)
 	case msgPull:
 		reply, err = r.servePull(ctx, rd)
+	case msgCompare:
+		reply, err = r.serveCompare(rd)
 	default:
 		rd.fail("message kind %d is not a request", kind)
 	}

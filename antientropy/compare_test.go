@@ -1,0 +1,146 @@
+package antientropy
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/hlc"
+)
+
+func testCompareNodes(c *config) []compareNode {
+	lo, hi := c.subSpan(rangeNode(5, 7))
+	return []compareNode{
+		{node: rangeNode(0, 177000)},
+		{node: rangeNode(5, 7), parts: []child{
+			{node: subsNode(lo, lo+3), fp: 1}, {node: subNode(lo + 4), fp: 2}, {node: subsNode(lo+5, hi), fp: 3},
+		}},
+		{node: subsNode(885000, 885100), parts: []child{{node: subsNode(885000, 885100), fp: 4}}},
+		{node: subNode(885001)},
+	}
+}
+
+func TestCompareMessages(t *testing.T) {
+	c := testConfig(t)
+	c.fp = testFP
+	nodes := testCompareNodes(c)
+	msg := appendCompare(nil, c, 177000, nodes)
+	require.Equal(t, len(nodes), compareNodesFit(c, nodes, DefaultMaxMessageSize))
+	L, got := readCompare(body(t, msg, msgCompare), c)
+	require.Equal(t, int64(177000), L)
+	for k := range nodes {
+		require.Equal(t, nodes[k].node, got[k].node)
+		require.Len(t, got[k].parts, len(nodes[k].parts))
+		for j, p := range nodes[k].parts {
+			require.Equal(t, p.node, got[k].parts[j].node)
+			require.Equal(t, p.fp, got[k].parts[j].fp)
+		}
+	}
+	truncations(t, msg, func(r *reader) { readCompare(r, c) })
+
+	// Parts must tile their node.
+	bad := appendCompare(nil, c, 1, []compareNode{{node: rangeNode(5, 7), parts: []child{{node: subsNode(25, 30), fp: 1}}}})
+	_, _, r := readHeader(bad, DefaultMaxMessageSize)
+	readCompare(r, c)
+	require.ErrorIs(t, r.err, ErrMalformed)
+	bad = appendCompare(nil, c, 1, []compareNode{{node: subNode(25), parts: []child{{node: subNode(25), fp: 1}}}})
+	_, _, r = readHeader(bad, DefaultMaxMessageSize)
+	readCompare(r, c)
+	require.ErrorIs(t, r.err, ErrMalformed)
+
+	// A reply: answers about parts and about a node without parts.
+	ev := event{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 7, ID: hlc.ID{1}}, Kind: strata.KindPut}
+	cr := &compareReply{x: exploreReply{cfg: c}}
+	want := [][]partAnswer{
+		{{node: nodes[0].node, answer: answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}}},
+		{{node: nodes[1].parts[0].node, answer: answer{children: []child{{node: subsNode(nodes[1].parts[0].node.lo, nodes[1].parts[0].node.lo+1), fp: 5, count: 50}, {node: subNode(nodes[1].parts[0].node.hi), fp: 6, count: 1}}}},
+			{node: nodes[1].parts[2].node, answer: answer{leaf: true, events: []event{}}}},
+		{},
+		{{node: nodes[3].node, answer: answer{leaf: true, events: []event{ev}}}},
+	}
+	var flat []partAnswer
+	for k, as := range want {
+		require.True(t, cr.addNode(k, as, nodes[k].parts, DefaultMaxMessageSize))
+		flat = append(flat, as...)
+	}
+	reply := cr.encode(testFP)
+	consumed, answers := readCompareReply(body(t, reply, msgCompareReply), c, nodes)
+	require.Equal(t, len(nodes), consumed)
+	require.Equal(t, flat, answers)
+	truncations(t, reply, func(r *reader) { readCompareReply(r, c, nodes) })
+
+	// A reply answers whole nodes only, as many as fit.
+	cr = &compareReply{x: exploreReply{cfg: c}}
+	require.True(t, cr.addNode(0, want[0], nil, 100))
+	require.False(t, cr.addNode(1, want[1], nodes[1].parts, 60))
+	consumed, answers = readCompareReply(body(t, cr.encode(testFP), msgCompareReply), c, nodes)
+	require.Equal(t, 1, consumed)
+	require.Equal(t, want[0], answers)
+}
+
+// Groups of sub-intervals: their sums are the log's, and tiled groups
+// cover their span.
+func TestSubGroups(t *testing.T) {
+	c := testConfig(t)
+	l := newEventLog(c)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 5000 {
+		// Dense at first, then sparse, as a long history is.
+		sec := float64(i) * 0.1
+		if i > 2500 {
+			sec = 250 + float64(i-2500)*7
+		}
+		l.observe(strata.Sample{Key: fmt.Sprintf("k/%d", i), Timestamp: ts(sec+r.Float64()*0.1, 1), Kind: strata.Kind(1 + r.IntN(2))})
+	}
+	L := c.intervalOf(t0) + 5000
+	span := rangeNode(c.intervalOf(t0)-3, c.intervalOf(t0)+2000)
+	lo, hi := c.subSpan(span)
+	_, total := l.nodeSums(span, L)
+	for _, groups := range []int{1, 2, 7, 32, 64, 10000} {
+		for _, tile := range []bool{false, true} {
+			l.mu.Lock()
+			kids := l.subGroupsLocked(lo, hi, L, groups, tile)
+			l.mu.Unlock()
+			require.LessOrEqual(t, len(kids), groups)
+			sum, next := 0, lo
+			for k, kid := range kids {
+				fp, n := l.nodeSums(kid.node, L)
+				require.Equal(t, fp, kid.fp, "group %d of %d", k, groups)
+				require.Equal(t, n, kid.count)
+				require.Positive(t, n)
+				klo, khi := c.subSpan(kid.node)
+				require.GreaterOrEqual(t, klo, next)
+				if tile {
+					require.Equal(t, next, klo)
+				}
+				next = khi + 1
+				sum += n
+			}
+			require.Equal(t, total, sum)
+			if tile {
+				require.Equal(t, hi+1, next)
+			}
+			if groups == 7 {
+				for _, kid := range kids {
+					require.Less(t, kid.count, 2*total/groups, "groups of about equal counts")
+				}
+			}
+		}
+	}
+	// Parts of a node reach the responder's leaves, or are as many as
+	// maxParts.
+	for _, count := range []int{0, 40, 41, 1280, 1281, 100_000, 1_000_000, 1 << 30} {
+		p := partsFor(count)
+		switch {
+		case count <= leafEvents:
+			require.Zero(t, p)
+		case count <= partEvents*maxParts:
+			require.LessOrEqual(t, (count+p-1)/p, partEvents)
+		default:
+			require.True(t, p >= 2 && p <= maxParts)
+		}
+	}
+}
