@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -53,7 +54,13 @@ func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
 		return err
 	}
 	r.stats.alignments.Add(1)
-	r.cfg.Logger.Debug("antientropy: aligned", "replica", r.cfg.ID, "peer", peer,
+	// A round that changed the store is worth a person's attention; one
+	// that found nothing to do is not.
+	level := slog.LevelDebug
+	if a.applied > 0 {
+		level = slog.LevelInfo
+	}
+	r.cfg.Logger.Log(ctx, level, "antientropy: aligned", "replica", r.cfg.ID, "peer", peer,
 		"fetched", a.fetched, "applied", a.applied, "duration", time.Since(start))
 	return nil
 }
