@@ -31,19 +31,26 @@ const (
 // it). When there is none it calls [Missing].
 func MinIOBinary(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv(EnvMinIOBin); p != "" {
+	return toolBinary(t, "the MinIO server", EnvMinIOBin, "minio")
+}
+
+// toolBinary finds a server binary: the environment variable env, else
+// .tools/bin/name under the repository root; else it calls [Missing].
+func toolBinary(t testing.TB, what, env, name string) string {
+	t.Helper()
+	if p := os.Getenv(env); p != "" {
 		if abs, err := filepath.Abs(p); err == nil && isExecutable(abs) {
 			return abs
 		}
-		Missing(t, "the MinIO server ("+EnvMinIOBin+"="+p+" is not an executable file)")
+		Missing(t, what+" ("+env+"="+p+" is not an executable file)")
 		return ""
 	}
 	if root, err := repoRoot(); err == nil {
-		if p := filepath.Join(root, ".tools", "bin", "minio"); isExecutable(p) {
+		if p := filepath.Join(root, ".tools", "bin", name); isExecutable(p) {
 			return p
 		}
 	}
-	Missing(t, "the MinIO server (.tools/bin/minio or "+EnvMinIOBin+"; make deps builds it)")
+	Missing(t, what+" (.tools/bin/"+name+" or "+env+"; make deps builds it)")
 	return ""
 }
 

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,20 +22,7 @@ const EnvVersityGWBin = "STRATA_VERSITYGW_BIN"
 // (where `make deps` builds it). When there is none it calls [Missing].
 func VersityGWBinary(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv(EnvVersityGWBin); p != "" {
-		if abs, err := filepath.Abs(p); err == nil && isExecutable(abs) {
-			return abs
-		}
-		Missing(t, "the versitygw server ("+EnvVersityGWBin+"="+p+" is not an executable file)")
-		return ""
-	}
-	if root, err := repoRoot(); err == nil {
-		if p := filepath.Join(root, ".tools", "bin", "versitygw"); isExecutable(p) {
-			return p
-		}
-	}
-	Missing(t, "the versitygw server (.tools/bin/versitygw or "+EnvVersityGWBin+"; make deps builds it)")
-	return ""
+	return toolBinary(t, "the versitygw server", EnvVersityGWBin, "versitygw")
 }
 
 // VersityGW is a private versitygw server (posix backend) started by
