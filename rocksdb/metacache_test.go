@@ -18,6 +18,12 @@ import (
 // fn runs on this goroutine's thread.
 func pointLookups(fn func()) uint64 {
 	const rocksdbGetFromMemtableCount = 16 // enum of rocksdb/c.h
+	return perfCount(rocksdbGetFromMemtableCount, fn)
+}
+
+// perfCount returns RocksDB's perf-context metric (an enum of rocksdb/c.h)
+// counted while fn runs on this goroutine's thread.
+func perfCount(metric int, fn func()) uint64 {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	grocksdb.SetPerfLevel(grocksdb.KEnableCount)
@@ -26,7 +32,7 @@ func pointLookups(fn func()) uint64 {
 	defer pc.Destroy()
 	pc.Reset()
 	fn()
-	return pc.Metric(rocksdbGetFromMemtableCount)
+	return pc.Metric(metric)
 }
 
 func TestMetaCacheAnswersStat(t *testing.T) {

@@ -3,7 +3,6 @@ package rocksdb
 import (
 	"bytes"
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/linxGnu/grocksdb"
@@ -17,15 +16,7 @@ import (
 // key passed over.
 func keyComparisons(t *testing.T, fn func()) uint64 {
 	const rocksdbUserKeyComparisonCount = 0 // enum of rocksdb/c.h
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	grocksdb.SetPerfLevel(grocksdb.KEnableCount)
-	defer grocksdb.SetPerfLevel(grocksdb.KDisable)
-	pc := grocksdb.NewPerfContext()
-	defer pc.Destroy()
-	pc.Reset()
-	fn()
-	return pc.Metric(rocksdbUserKeyComparisonCount)
+	return perfCount(rocksdbUserKeyComparisonCount, fn)
 }
 
 // TestScanIsBounded: a prefix scan reads the range under its prefix, not

@@ -270,6 +270,21 @@ func (m *MinIO) waitReady(p *process) error {
 	}
 	defer client.CloseIdleConnections()
 	url := m.URL() + "/minio/health/ready"
+	return p.pollUntil(func() bool {
+		if statusOf(client, url) != http.StatusOK {
+			return false
+		}
+		// Right after the probe turns 200, MinIO may still answer S3
+		// requests with 503 (not initialized); an unsigned list of
+		// buckets answers 403 once it serves them.
+		st := statusOf(client, m.URL()+"/")
+		return st != 0 && st != http.StatusServiceUnavailable
+	})
+}
+
+// pollUntil calls ready every 100 ms until it reports true, the process
+// exits, or readyTimeout passes.
+func (p *process) pollUntil(ready func() bool) error {
 	deadline := time.Now().Add(readyTimeout)
 	for {
 		select {
@@ -277,13 +292,8 @@ func (m *MinIO) waitReady(p *process) error {
 			return fmt.Errorf("exited during startup (%v)", p.cmd.ProcessState)
 		default:
 		}
-		if statusOf(client, url) == http.StatusOK {
-			// Right after the probe turns 200, MinIO may still answer S3
-			// requests with 503 (not initialized); an unsigned list of
-			// buckets answers 403 once it serves them.
-			if st := statusOf(client, m.URL()+"/"); st != 0 && st != http.StatusServiceUnavailable {
-				return nil
-			}
+		if ready() {
+			return nil
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("not ready after %v", readyTimeout)

@@ -114,24 +114,10 @@ func waitS3(p *process, url string) error {
 		Transport: &http.Transport{DisableKeepAlives: true},
 	}
 	defer client.CloseIdleConnections()
-	deadline := time.Now().Add(readyTimeout)
-	for {
-		select {
-		case <-p.done:
-			return fmt.Errorf("exited during startup (%v)", p.cmd.ProcessState)
-		default:
-		}
-		if st := statusOf(client, url); st != 0 && st < 500 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not ready after %v", readyTimeout)
-		}
-		select {
-		case <-p.done:
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return p.pollUntil(func() bool {
+		st := statusOf(client, url)
+		return st != 0 && st < 500
+	})
 }
 
 // versityEnv is the test's environment without the settings versitygw
