@@ -86,6 +86,14 @@ type Backend interface {
 	// PutMeta writes a store-metadata record durably; a nil value removes it.
 	PutMeta(ctx context.Context, name string, value []byte) error
 
+	// ScanMeta yields the store-metadata records whose names start with
+	// prefix, in ascending byte order of names. The Store keeps one record
+	// per remembered wildcard delete and reads them all with it at Open
+	// (and, over a backend that other processes share, periodically).
+	// Breaking out of the loop early releases the scan; an error ends it
+	// and is yielded once, with a zero MetaRecord.
+	ScanMeta(ctx context.Context, prefix string) iter.Seq2[MetaRecord, error]
+
 	// Close releases the backend. It waits for operations in flight and is
 	// idempotent: a second call returns nil. If ctx ends first, Close
 	// returns ctx.Err() and the backend is released when the last

@@ -183,6 +183,11 @@ func (b *Backend) GetMeta(ctx context.Context, name string) ([]byte, error) {
 		return nil, errClosed("get metadata", name)
 	}
 	defer b.leave()
+	return b.getMeta(ctx, name)
+}
+
+// getMeta is GetMeta for a caller that has entered.
+func (b *Backend) getMeta(ctx context.Context, name string) ([]byte, error) {
 	obj, err := b.metaName("get metadata", name)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 		{"Keys", testKeys},
 		{"Concurrent", testConcurrent},
 		{"Meta", testMeta},
+		{"ScanMeta", testScanMeta},
 		{"Context", testContext},
 		{"Batch", testBatch},
 		{"Conditional", testConditional},
@@ -525,4 +526,41 @@ func testReopen(t *testing.T, h Harness, b backend.Backend) {
 	got, err := b2.GetMeta(bg, "config")
 	require.NoError(t, err)
 	require.Equal(t, "cfg", string(got))
+}
+
+func testScanMeta(t *testing.T, _ Harness, b backend.Backend) {
+	scan := func(prefix string) []backend.MetaRecord {
+		t.Helper()
+		var out []backend.MetaRecord
+		for r, err := range b.ScanMeta(bg, prefix) {
+			require.NoError(t, err)
+			out = append(out, r)
+		}
+		return out
+	}
+	require.Empty(t, scan(""))
+	names := []string{"w/b", "w/a", "w/a/1", "x", "w", "wa"}
+	for i, n := range names {
+		require.NoError(t, b.PutMeta(bg, n, []byte{byte(i)}))
+	}
+	got := scan("w/")
+	require.Equal(t, []backend.MetaRecord{
+		{Name: "w/a", Value: []byte{1}}, {Name: "w/a/1", Value: []byte{2}}, {Name: "w/b", Value: []byte{0}},
+	}, got)
+	require.Len(t, scan(""), len(names))
+	require.NoError(t, b.PutMeta(bg, "w/a", nil))
+	require.Len(t, scan("w/"), 2)
+	for range b.ScanMeta(bg, "") {
+		break // an early break releases the scan
+	}
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	var err error
+	for _, e := range b.ScanMeta(ctx, "") {
+		err = e
+	}
+	require.Error(t, err, "a cancelled scan must say so")
+	// User keys never show up in the metadata space.
+	put(t, b, "w/a", entry("v", 1))
+	require.Len(t, scan("w/"), 2)
 }
