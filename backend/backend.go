@@ -146,3 +146,13 @@ type Conditional interface {
 type Aser interface {
 	As(target any) bool
 }
+
+// ConditionalRemover is an optional capability of Conditional backends:
+// RemoveIfVersion erases key only if it is still at version v, and
+// otherwise returns an error wrapping ErrConflict and changes nothing.
+// Garbage collection uses it, so that a tombstone rewritten by another
+// process between the check and the erase is kept. A backend whose server
+// cannot make the erase conditional does not implement it.
+type ConditionalRemover interface {
+	RemoveIfVersion(ctx context.Context, key string, v Version) error
+}

@@ -123,3 +123,20 @@ func (c *Clock) Update(ts Timestamp) error {
 		}
 	}
 }
+
+// Raise advances the clock so that the next Now is later than ts, without
+// the drift check of Update. It is for timestamps the caller already holds
+// (read back from durable storage after a restart, say), which must never
+// be issued again nor undercut, however far ahead of the physical clock
+// they are.
+func (c *Clock) Raise(ts NTP64) {
+	for {
+		last := c.last.Load()
+		if uint64(ts) <= last || c.last.CompareAndSwap(last, uint64(ts)) {
+			return
+		}
+	}
+}
+
+// Last returns the newest time the clock has issued or been raised to.
+func (c *Clock) Last() NTP64 { return NTP64(c.last.Load()) }

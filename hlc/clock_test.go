@@ -309,3 +309,22 @@ func TestClockAllocations(t *testing.T) {
 		t.Errorf("Now on the system clock allocates %v times", n)
 	}
 }
+
+func TestRaiseSkipsTheDriftCheck(t *testing.T) {
+	c, ft := newFakeClock(Options{})
+	ahead := FromTime(ft.Now().Add(time.Hour))
+	if err := c.Update(Timestamp{Time: ahead, ID: ID{2}}); !errors.Is(err, ErrDrift) {
+		t.Fatalf("Update an hour ahead: %v, want ErrDrift", err)
+	}
+	c.Raise(ahead)
+	if c.Last() != ahead {
+		t.Fatalf("Last after Raise = %d, want %d", c.Last(), ahead)
+	}
+	if now := c.Now(); now.Time <= ahead {
+		t.Fatalf("Now after Raise = %v, want later than %d", now, ahead)
+	}
+	c.Raise(ahead - 100) // never backwards
+	if c.Last() <= ahead {
+		t.Fatalf("Raise moved the clock back to %d", c.Last())
+	}
+}
