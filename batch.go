@@ -2,6 +2,7 @@ package strata
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -62,7 +63,7 @@ func (s *Store) ApplyBatch(ctx context.Context, samples []Sample) ([]Result, err
 	run := make([]Sample, 0, len(samples))
 	runIdx := make([]int, 0, len(samples))
 	flush := func() error {
-		res, err := s.applyRun(ctx, run, false)
+		res, err := s.applyRun(ctx, run, fromApply)
 		for j, r := range res {
 			results[runIdx[j]] = r
 		}
@@ -80,12 +81,18 @@ func (s *Store) ApplyBatch(ctx context.Context, samples []Sample) ([]Result, err
 			s.stats.refused.Add(1)
 			refused[i] = fmt.Errorf("strata: apply %q: %w", smp.Key, err)
 			continue
+		} else if err := s.markAhead(ctx, smp.Timestamp); err != nil {
+			return results, wrapErr("apply", smp.Key, err)
 		}
 		if smp.Kind == KindDelete && isWild(smp.Key) {
 			if err := flush(); err != nil {
 				return results, err
 			}
-			r, err := s.deleteWild(ctx, smp)
+			r, err := s.deleteWild(ctx, &smp, false)
+			if errors.Is(err, ErrWildcardLimit) {
+				refused[i] = err
+				continue
+			}
 			if err != nil {
 				return results, err
 			}
@@ -106,14 +113,14 @@ func (s *Store) ApplyBatch(ctx context.Context, samples []Sample) ([]Result, err
 
 // applyRun applies concrete samples, in order, in one backend batch when
 // the backend allows it, else one by one.
-func (s *Store) applyRun(ctx context.Context, run []Sample, fromWildcard bool) ([]Result, error) {
+func (s *Store) applyRun(ctx context.Context, run []Sample, o origin) ([]Result, error) {
 	results := make([]Result, len(run))
 	if len(run) == 0 {
 		return results, nil
 	}
 	if s.batch == nil || s.cond != nil || len(run) == 1 {
-		for i, smp := range run {
-			r, err := s.applyKey(ctx, smp, fromWildcard)
+		for i := range run {
+			r, err := s.applyKey(ctx, &run[i], o)
 			if err != nil {
 				return results, err
 			}
@@ -137,7 +144,7 @@ func (s *Store) applyRun(ctx context.Context, run []Sample, fromWildcard bool) (
 	}
 	writes := make([]write, 0, len(run))
 	for i, smp := range run {
-		smp, refused := s.resolve(smp, fromWildcard)
+		smp, refused := s.resolve(smp, o)
 		st, seen := states[smp.Key]
 		if !seen {
 			e, _, found, err := s.stat(ctx, s.backendKey(smp.Key))

@@ -2,6 +2,7 @@ package strata
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/stratakv/strata/backend"
@@ -50,23 +51,11 @@ func (s *Store) CollectGarbage(ctx context.Context) (GCResult, error) {
 		}
 	}
 
-	s.wildcards.mu.Lock()
-	var keep []wildcardDelete
-	for _, wd := range s.wildcards.list() {
-		if wd.ts.Time < cutoff {
-			res.Wildcards++
-		} else {
-			keep = append(keep, wd)
-		}
+	n, err := s.forgetExpired(ctx, cutoff)
+	res.Wildcards = n
+	if err != nil {
+		return res, err
 	}
-	if res.Wildcards > 0 {
-		if err := persistWildcards(ctx, s.b, keep); err != nil {
-			s.wildcards.mu.Unlock()
-			return res, wrapErr("collect garbage", "", err)
-		}
-		s.wildcards.set.Store(&keep)
-	}
-	s.wildcards.mu.Unlock()
 
 	s.stats.gcTombstones.Add(uint64(res.Tombstones))
 	s.stats.gcWildcards.Add(uint64(res.Wildcards))
@@ -78,12 +67,58 @@ func (s *Store) CollectGarbage(ctx context.Context) (GCResult, error) {
 	return res, nil
 }
 
+// forgetExpired forgets the wildcard deletes older than cutoff, each
+// only once every tombstone it owes is written: an interrupted delete is
+// finished first, so that the old values it hides are erased, not
+// revealed.
+func (s *Store) forgetExpired(ctx context.Context, cutoff hlc.NTP64) (int, error) {
+	s.wildcards.mu.Lock()
+	defer s.wildcards.mu.Unlock()
+	forgotten := 0
+	for _, wd := range s.wildcards.idx.all() {
+		if wd.ts.Time >= cutoff {
+			continue
+		}
+		if !wd.done {
+			if _, err := s.finishWild(ctx, wd); err != nil {
+				return forgotten, wrapErr("collect garbage: finishing the interrupted wildcard delete", wd.expr.String(), err)
+			}
+		}
+		if err := s.forgetWildcard(ctx, wd); err != nil {
+			return forgotten, wrapErr("collect garbage", wd.expr.String(), err)
+		}
+		forgotten++
+	}
+	if forgotten > 0 {
+		s.wildcards.idx.depths.Store(s.wildcards.idx.depthsInUse())
+	}
+	return forgotten, nil
+}
+
 // removeIf erases bkey under its lock if its entry still satisfies cond.
+// Over a backend that other processes share, the erase is conditional on
+// the version read, where the backend can make it so
+// (backend.ConditionalRemover): a tombstone another process rewrote
+// meanwhile is kept.
 func (s *Store) removeIf(ctx context.Context, bkey string, cond func(backend.Entry) bool) (bool, error) {
 	key := s.fullKey(bkey)
 	mu := s.locks.of(key)
 	mu.Lock()
 	defer mu.Unlock()
+	if rm, ok := s.b.(backend.ConditionalRemover); ok && s.cond != nil {
+		e, v, err := s.cond.StatVersion(ctx, bkey)
+		if err != nil || !cond(e) {
+			return false, nil // gone, rewritten, or not known: next time
+		}
+		err = rm.RemoveIfVersion(ctx, bkey, v)
+		if errors.Is(err, backend.ErrConflict) {
+			return false, nil
+		}
+		if err != nil {
+			return false, wrapErr("collect garbage", key, err)
+		}
+		return true, nil
+	}
 	e, err := s.b.Stat(ctx, bkey)
 	if err != nil || !cond(e) {
 		return false, nil // gone or rewritten meanwhile
@@ -95,7 +130,7 @@ func (s *Store) removeIf(ctx context.Context, bkey string, cond func(backend.Ent
 }
 
 func (s *Store) runGC(ctx context.Context) {
-	defer close(s.gcDone)
+	defer s.background.Done()
 	t := time.NewTicker(s.cfg.GCInterval)
 	defer t.Stop()
 	for {

@@ -11,8 +11,7 @@ import (
 
 // Names of the records the Store keeps in the backend's metadata space.
 const (
-	metaConfig    = "strata/config"
-	metaWildcards = "strata/wildcard-deletes"
+	metaConfig = "strata/config"
 )
 
 // encodeConfig is the config record: what the backend's keys mean.
@@ -29,15 +28,34 @@ func (s *Store) checkConfig(ctx context.Context) error {
 		if s.cfg.ReadOnly {
 			return nil // nothing to compare with, and nothing may be written
 		}
-		if err := s.b.PutMeta(ctx, metaConfig, want); err != nil {
-			return fmt.Errorf("strata: open: writing store metadata: %w", err)
-		}
-		return nil
+		return s.createConfig(ctx, want)
 	case err != nil:
 		return fmt.Errorf("strata: open: reading store metadata: %w", err)
 	case string(got) != string(want):
 		return fmt.Errorf("strata: open: the backend holds a store with %s, not %s: %w",
 			describeConfig(got), describeConfig(want), ErrIncompatible)
+	}
+	return nil
+}
+
+// createConfig writes the config record of a new store. Over a backend
+// that several processes share, the write is conditional on there being
+// none, so that two processes creating one store at once with different
+// options cannot both succeed: the loser compares with the winner's.
+func (s *Store) createConfig(ctx context.Context, want []byte) error {
+	mc, ok := s.b.(backend.MetaCreator)
+	if !ok {
+		if err := s.b.PutMeta(ctx, metaConfig, want); err != nil {
+			return fmt.Errorf("strata: open: writing store metadata: %w", err)
+		}
+		return nil
+	}
+	err := mc.CreateMeta(ctx, metaConfig, want)
+	if errors.Is(err, backend.ErrConflict) {
+		return s.checkConfig(ctx) // another process created it first
+	}
+	if err != nil {
+		return fmt.Errorf("strata: open: writing store metadata: %w", err)
 	}
 	return nil
 }

@@ -43,6 +43,18 @@ type Options struct {
 	GCInterval time.Duration
 	// MaxValueSize bounds the value of one sample. Zero: 64 MiB.
 	MaxValueSize int
+	// MaxWildcardDeletes bounds how many wildcard deletes the store
+	// remembers at once (each costs one metadata record and about 100
+	// bytes of memory); a new one beyond it is refused with
+	// ErrWildcardLimit. Zero: DefaultMaxWildcardDeletes (10,000).
+	MaxWildcardDeletes int
+	// WildcardRefresh is how often a store over a backend that several
+	// processes may share (one with conditional writes, such as S3) reads
+	// the wildcard deletes that the other processes remembered. Until it
+	// does, it may accept an older put on a key that did not exist when
+	// another process's wildcard delete ran. Zero: 1 s. Negative: never
+	// after Open.
+	WildcardRefresh time.Duration
 	// Logger receives events a person should see (garbage collection,
 	// refused samples). Nil: slog.Default().
 	Logger *slog.Logger
@@ -92,6 +104,15 @@ func newConfig(opts *Options) (*config, error) {
 		c.MaxValueSize = DefaultMaxValueSize
 	case c.MaxValueSize < 0:
 		return nil, fmt.Errorf("strata: options: negative MaxValueSize %d", c.MaxValueSize)
+	}
+	switch {
+	case c.MaxWildcardDeletes == 0:
+		c.MaxWildcardDeletes = DefaultMaxWildcardDeletes
+	case c.MaxWildcardDeletes < 0:
+		return nil, fmt.Errorf("strata: options: negative MaxWildcardDeletes %d", c.MaxWildcardDeletes)
+	}
+	if c.WildcardRefresh == 0 {
+		c.WildcardRefresh = time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -51,6 +51,10 @@ func (s *Store) Scan(ctx context.Context, selector string, opts *ScanOptions) it
 			return
 		}
 		defer s.leave()
+		if len(selector) > MaxKeyLen {
+			yield(Sample{}, errKeyTooLong("get", selector))
+			return
+		}
 		if !isWild(selector) {
 			// A concrete key: no expression to build.
 			if err := keyexpr.ValidateKey(selector); err != nil {
@@ -129,7 +133,7 @@ func (s *Store) getOne(ctx context.Context, key string, o *ScanOptions, yield fu
 // tombstone (only with o.Tombstones), or nothing. An entry that a
 // remembered wildcard delete covers reads as that delete's tombstone.
 func (s *Store) sample(key string, e backend.Entry, o *ScanOptions) (Sample, bool) {
-	if wts, ok := s.wildcards.covering(key); ok && e.Timestamp.Compare(wts) <= 0 {
+	if wts, ok := s.wildcards.idx.covering(key, e.Timestamp); ok {
 		e = backend.Entry{Timestamp: wts, Deleted: true}
 	}
 	if e.Deleted {
@@ -167,6 +171,10 @@ func (s *Store) startKey(start string) (string, bool) {
 	case start <= strip:
 		return "", true
 	case strings.HasPrefix(start, strip+"/"):
+		if len(start) == len(strip)+1 {
+			// strip+"/" sorts after strip itself, the backend key "".
+			return "\x00", true
+		}
 		return start[len(strip)+1:], true
 	case strings.HasPrefix(start, strip):
 		// Between strip itself (backend key "") and strip+"/…".

@@ -27,11 +27,14 @@ type Store struct {
 	watchers  watchers
 	stats     counters
 
-	closeMu  sync.Mutex // serializes Close
-	closed   atomic.Bool
-	inflight atomic.Int64 // operations between enter and leave
-	stopGC   context.CancelFunc
-	gcDone   chan struct{}
+	clockMark   atomic.Uint64 // hlc.NTP64 persisted as the clock's high-water mark
+	clockMarkMu sync.Mutex    // serializes writes of the mark
+
+	closeMu        sync.Mutex // serializes Close
+	closed         atomic.Bool
+	inflight       atomic.Int64 // operations between enter and leave
+	stopBackground context.CancelFunc
+	background     sync.WaitGroup // garbage collection, wildcard refresh
 }
 
 // Open opens a store over b. It checks the options, reads the store
@@ -54,14 +57,21 @@ func Open(ctx context.Context, b backend.Backend, opts *Options) (*Store, error)
 	if err := s.checkConfig(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.wildcards.load(ctx, b); err != nil {
+	if err := s.loadClockMark(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.loadWildcards(ctx); err != nil {
+		return nil, err
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	s.stopBackground = cancel
 	if !cfg.ReadOnly && cfg.GCInterval > 0 {
-		gcCtx, cancel := context.WithCancel(context.Background())
-		s.stopGC = cancel
-		s.gcDone = make(chan struct{})
-		go s.runGC(gcCtx)
+		s.background.Add(1)
+		go s.runGC(bg)
+	}
+	if s.cond != nil && cfg.WildcardRefresh > 0 {
+		s.background.Add(1)
+		go s.runRefresh(bg, cfg.WildcardRefresh)
 	}
 	return s, nil
 }
@@ -90,10 +100,8 @@ func (s *Store) Close(ctx context.Context) error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	if s.stopGC != nil {
-		s.stopGC()
-		<-s.gcDone
-	}
+	s.stopBackground()
+	s.background.Wait()
 	if !s.drained(ctx) {
 		// Close the backend once the last operation ends.
 		go func() {
@@ -103,6 +111,9 @@ func (s *Store) Close(ctx context.Context) error {
 			}
 		}()
 		return fmt.Errorf("strata: close: waiting for operations in flight: %w", ctx.Err())
+	}
+	if err := s.saveClockMark(ctx, s.cfg.Clock.Last()); err != nil {
+		s.cfg.Logger.Warn("strata: saving the clock's high-water mark at close failed", "keyexpr", s.cfg.KeyExpr, "err", err)
 	}
 	if err := s.b.Close(ctx); err != nil {
 		return fmt.Errorf("strata: close: %w", err)
@@ -154,6 +165,9 @@ func (s *Store) fullKey(bkey string) string {
 
 // checkKey validates a concrete key and its scope.
 func (s *Store) checkKey(op, key string) error {
+	if len(key) > MaxKeyLen {
+		return errKeyTooLong(op, key)
+	}
 	if err := keyexpr.ValidateKey(key); err != nil {
 		return fmt.Errorf("strata: %s %q: %w: %w", op, key, ErrInvalidKey, err)
 	}
@@ -173,4 +187,9 @@ func wrapErr(op, key string, err error) error {
 		return fmt.Errorf("strata: %s %q: %w: %w", op, key, ErrClosed, err)
 	}
 	return fmt.Errorf("strata: %s %q: %w", op, key, err)
+}
+
+// errKeyTooLong names the key by its start only.
+func errKeyTooLong(op, key string) error {
+	return fmt.Errorf("strata: %s %.64q…: %w: %d bytes, the limit is %d (MaxKeyLen)", op, key, ErrInvalidKey, len(key), MaxKeyLen)
 }

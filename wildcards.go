@@ -2,156 +2,168 @@ package strata
 
 import (
 	"context"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
-
-	"github.com/stratakv/strata/backend"
-	"github.com/stratakv/strata/hlc"
-	"github.com/stratakv/strata/keyexpr"
+	"time"
 )
 
-// wildcardDelete is a remembered wildcard delete: every key that expr
-// matches counts as deleted at ts, whatever arrives later with an older
-// timestamp.
-type wildcardDelete struct {
-	expr keyexpr.KeyExpr
-	ts   hlc.Timestamp
-}
-
-// wildcards is the set of remembered wildcard deletes. Readers load it
-// without locking; writers replace it under mu (and, to publish, under all
-// key stripes: see Store.deleteWild).
+// wildcards is the set of remembered wildcard deletes: an index that
+// readers and writers consult without locking, and mu, which serializes
+// every change (a delete with its tombstones, garbage collection, loading
+// the deletes of other processes).
 type wildcards struct {
 	mu  sync.Mutex
-	set atomic.Pointer[[]wildcardDelete]
-}
-
-func (w *wildcards) list() []wildcardDelete {
-	if p := w.set.Load(); p != nil {
-		return *p
-	}
-	return nil
-}
-
-// covering returns the latest timestamp of a remembered wildcard delete
-// that matches key, and whether there is one.
-func (w *wildcards) covering(key string) (hlc.Timestamp, bool) {
-	var latest hlc.Timestamp
-	found := false
-	for _, wd := range w.list() {
-		if wd.expr.Matches(key) && (!found || wd.ts.Compare(latest) > 0) {
-			latest, found = wd.ts, true
-		}
-	}
-	return latest, found
-}
-
-// with returns the set plus wd (replacing an older delete of the same
-// expression), or false when an equal or newer one is already remembered.
-func (w *wildcards) with(wd wildcardDelete) ([]wildcardDelete, bool) {
-	cur := w.list()
-	for i, old := range cur {
-		if old.expr == wd.expr {
-			if old.ts.Compare(wd.ts) >= 0 {
-				return nil, false
-			}
-			next := slices.Clone(cur)
-			next[i] = wd
-			return next, true
-		}
-	}
-	return append(slices.Clone(cur), wd), true
-}
-
-func (w *wildcards) load(ctx context.Context, b backend.Backend) error {
-	rec, err := b.GetMeta(ctx, metaWildcards)
-	if errors.Is(err, backend.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("strata: open: reading wildcard deletes: %w", err)
-	}
-	list, err := decodeWildcards(rec)
-	if err != nil {
-		return fmt.Errorf("strata: open: %w", err)
-	}
-	w.set.Store(&list)
-	return nil
-}
-
-// persist writes list to the backend's metadata space.
-func persistWildcards(ctx context.Context, b backend.Backend, list []wildcardDelete) error {
-	var rec []byte
-	if len(list) > 0 {
-		rec = encodeWildcards(list)
-	}
-	return b.PutMeta(ctx, metaWildcards, rec)
-}
-
-const wildcardsVersion = 1
-
-// encodeWildcards: version byte, count, then per delete the expression
-// (uvarint length, bytes) and the timestamp (hlc binary).
-func encodeWildcards(list []wildcardDelete) []byte {
-	b := []byte{wildcardsVersion}
-	b = binary.AppendUvarint(b, uint64(len(list)))
-	for _, wd := range list {
-		b = binary.AppendUvarint(b, uint64(len(wd.expr.String())))
-		b = append(b, wd.expr.String()...)
-		b, _ = wd.ts.AppendBinary(b)
-	}
-	return b
-}
-
-func decodeWildcards(b []byte) ([]wildcardDelete, error) {
-	corrupt := func(why string) error {
-		return fmt.Errorf("wildcard deletes record: %s: %w: %w", why, ErrIncompatible, backend.ErrCorrupt)
-	}
-	if len(b) == 0 || b[0] != wildcardsVersion {
-		return nil, corrupt("unknown version")
-	}
-	b = b[1:]
-	n, w := binary.Uvarint(b)
-	if w <= 0 || n > uint64(len(b)) {
-		return nil, corrupt("bad count")
-	}
-	b = b[w:]
-	list := make([]wildcardDelete, 0, n)
-	for range n {
-		l, w := binary.Uvarint(b)
-		if w <= 0 || l > uint64(len(b)-w) {
-			return nil, corrupt("bad expression length")
-		}
-		expr, err := keyexpr.Parse(string(b[w : w+int(l)]))
-		if err != nil {
-			return nil, corrupt(err.Error())
-		}
-		ts, rest, err := hlc.DecodeBinary(b[w+int(l):])
-		if err != nil {
-			return nil, corrupt(err.Error())
-		}
-		list = append(list, wildcardDelete{expr: expr, ts: ts})
-		b = rest
-	}
-	if len(b) != 0 {
-		return nil, corrupt("trailing bytes")
-	}
-	return list, nil
+	idx *wildcardIndex
 }
 
 // WildcardDeletes returns the wildcard deletes the store remembers, as
 // KindDelete samples whose keys are expressions, oldest first. The
 // replication layer rebuilds its log with them.
 func (s *Store) WildcardDeletes() []Sample {
-	list := s.wildcards.list()
+	list := s.wildcards.idx.all()
 	out := make([]Sample, len(list))
 	for i, wd := range list {
 		out[i] = Sample{Key: wd.expr.String(), Timestamp: wd.ts, Kind: KindDelete}
 	}
 	slices.SortFunc(out, func(a, b Sample) int { return a.Timestamp.Compare(b.Timestamp) })
 	return out
+}
+
+// loadWildcards reads the remembered wildcard deletes at Open, converts a
+// list record of an earlier version, erases records that newer deletes of
+// the same expression superseded, finishes the deletes a crash or an
+// error left unfinished, and raises the clock past every one of them.
+func (s *Store) loadWildcards(ctx context.Context) error {
+	s.wildcards.idx = newWildcardIndex()
+	live, stale, err := loadWildcards(ctx, s.b)
+	if err != nil {
+		return fmt.Errorf("strata: open: %w", err)
+	}
+	legacy, err := loadLegacyWildcards(ctx, s.b)
+	if err != nil {
+		return fmt.Errorf("strata: open: %w", err)
+	}
+	idx := s.wildcards.idx
+	for _, wd := range live {
+		idx.put(wd)
+	}
+	var converted []wildcardDelete
+	for _, wd := range legacy {
+		if cur, ok := idx.get(wd.expr); !ok || cur.ts.Compare(wd.ts) < 0 {
+			idx.put(wd)
+			converted = append(converted, wd)
+		}
+	}
+	for _, wd := range idx.all() {
+		s.cfg.Clock.Raise(wd.ts.Time)
+	}
+	if s.cfg.ReadOnly {
+		return nil
+	}
+	for _, wd := range converted {
+		if err := saveWildcard(ctx, s.b, wd); err != nil {
+			return wrapErr("open: converting wildcard delete", wd.expr.String(), err)
+		}
+	}
+	if legacy != nil {
+		if err := s.b.PutMeta(ctx, metaWildcardsV1, nil); err != nil {
+			return wrapErr("open: converting wildcard deletes", "", err)
+		}
+	}
+	for _, wd := range stale {
+		if err := s.b.PutMeta(ctx, wd.recordName(), nil); err != nil {
+			return wrapErr("open: erasing a superseded wildcard delete", wd.expr.String(), err)
+		}
+	}
+	return s.finishPending(ctx, "open")
+}
+
+// finishPending finishes every remembered delete whose tombstones are not
+// all written.
+func (s *Store) finishPending(ctx context.Context, op string) error {
+	s.wildcards.mu.Lock()
+	defer s.wildcards.mu.Unlock()
+	pending := 0
+	for _, wd := range s.wildcards.idx.all() {
+		if wd.done {
+			continue
+		}
+		pending++
+		if _, err := s.finishWild(ctx, wd); err != nil {
+			return fmt.Errorf("strata: %s: finishing the interrupted wildcard delete %q: %w", op, wd.expr, err)
+		}
+	}
+	if pending > 0 {
+		s.cfg.Logger.Info("strata: finished interrupted wildcard deletes", "keyexpr", s.cfg.KeyExpr, "count", pending, "during", op)
+	}
+	return nil
+}
+
+// refreshWildcards adds the deletes that other processes sharing the
+// backend remembered since the last look.
+func (s *Store) refreshWildcards(ctx context.Context) error {
+	live, _, err := loadWildcards(ctx, s.b)
+	if err != nil {
+		return err
+	}
+	s.wildcards.mu.Lock()
+	defer s.wildcards.mu.Unlock()
+	var fresh []wildcardDelete
+	for _, wd := range live {
+		if cur, ok := s.wildcards.idx.get(wd.expr); !ok || cur.ts.Compare(wd.ts) < 0 {
+			fresh = append(fresh, wd)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	s.publishWildcards(fresh...)
+	for _, wd := range fresh {
+		s.cfg.Clock.Raise(wd.ts.Time)
+	}
+	return nil
+}
+
+// runRefresh loads other processes' wildcard deletes every interval, for
+// a backend that several processes share.
+func (s *Store) runRefresh(ctx context.Context, every time.Duration) {
+	defer s.background.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.refreshWildcards(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("strata: reading other processes' wildcard deletes failed", "keyexpr", s.cfg.KeyExpr, "err", err)
+			}
+		}
+	}
+}
+
+// publishWildcards files deletes in the index under every key lock: a
+// writer that checked the index before has finished its write, and every
+// later writer sees them. The locks are released even if a Watch callback
+// panics. wildcards.mu must be held.
+func (s *Store) publishWildcards(wds ...wildcardDelete) {
+	s.locks.lockAll()
+	defer s.locks.unlockAll()
+	for _, wd := range wds {
+		s.wildcards.idx.put(wd)
+	}
+	for _, wd := range wds {
+		s.watchers.notify(Sample{Key: wd.expr.String(), Timestamp: wd.ts, Kind: KindDelete})
+	}
+}
+
+// forgetWildcard drops wd from the index and erases its record.
+// wildcards.mu must be held.
+func (s *Store) forgetWildcard(ctx context.Context, wd wildcardDelete) error {
+	if err := s.b.PutMeta(ctx, wd.recordName(), nil); err != nil {
+		return err
+	}
+	s.wildcards.idx.remove(wd.expr, wd.ts)
+	return nil
 }

@@ -13,8 +13,23 @@ import (
 
 // Put stores value under key, stamped with the store's clock, and returns
 // the timestamp. The store does not keep value after Put returns.
+//
+// A Put always takes effect: if the key already holds a sample (or a
+// remembered wildcard delete covers it) at or after the clock's time, as
+// after a restart with the wall clock stepped back, the put is stamped
+// again past it. The returned timestamp is the one stored.
 func (s *Store) Put(ctx context.Context, key string, value []byte) (hlc.Timestamp, error) {
-	smp := Sample{Key: key, Value: value, Kind: KindPut}
+	return s.PutEncoded(ctx, key, value, "")
+}
+
+// PutEncoded is Put with an encoding: a MIME-like description of value,
+// such as "application/json" or "text/plain;charset=utf-8", stored with it
+// and yielded by Get.
+func (s *Store) PutEncoded(ctx context.Context, key string, value []byte, encoding string) (hlc.Timestamp, error) {
+	smp := Sample{Key: key, Value: value, Encoding: encoding, Kind: KindPut}
+	if len(encoding) > backend.MaxEncodingLen {
+		return hlc.Timestamp{}, fmt.Errorf("strata: put %q: %w: encoding of %d bytes exceeds %d", key, ErrInvalidSample, len(encoding), backend.MaxEncodingLen)
+	}
 	if err := s.checkWrite("put", &smp); err != nil {
 		return hlc.Timestamp{}, err
 	}
@@ -23,7 +38,7 @@ func (s *Store) Put(ctx context.Context, key string, value []byte) (hlc.Timestam
 	}
 	defer s.leave()
 	smp.Timestamp = s.cfg.Clock.Now()
-	_, err := s.applyKey(ctx, smp, false)
+	_, err := s.applyKey(ctx, &smp, fromLocal)
 	return smp.Timestamp, err
 }
 
@@ -33,6 +48,10 @@ func (s *Store) Put(ctx context.Context, key string, value []byte) (hlc.Timestam
 // it. A wildcard expression tombstones every matching key that exists and
 // is remembered for TombstoneLifespan: a later-arriving sample older than
 // it, on any key it matches, is Outdated.
+//
+// Like Put, a Delete always takes effect: it is stamped again past
+// whatever newer sample the store holds for what it deletes. The returned
+// timestamp is the one stored.
 func (s *Store) Delete(ctx context.Context, keyExpr string) (hlc.Timestamp, error) {
 	smp := Sample{Key: keyExpr, Kind: KindDelete}
 	if err := s.checkWrite("delete", &smp); err != nil {
@@ -45,9 +64,9 @@ func (s *Store) Delete(ctx context.Context, keyExpr string) (hlc.Timestamp, erro
 	smp.Timestamp = s.cfg.Clock.Now()
 	var err error
 	if isWild(smp.Key) {
-		_, err = s.deleteWild(ctx, smp)
+		_, err = s.deleteWild(ctx, &smp, true)
 	} else {
-		_, err = s.applyKey(ctx, smp, false)
+		_, err = s.applyKey(ctx, &smp, fromLocal)
 	}
 	return smp.Timestamp, err
 }
@@ -77,12 +96,29 @@ func (s *Store) Apply(ctx context.Context, smp Sample) (Result, error) {
 		s.stats.refused.Add(1)
 		s.cfg.Logger.Warn("strata: refused a sample from the future", "key", smp.Key, "timestamp", smp.Timestamp.String(), "err", err)
 		return Outdated, fmt.Errorf("strata: apply %q: %w", smp.Key, err)
+	} else if err := s.markAhead(ctx, smp.Timestamp); err != nil {
+		return Outdated, wrapErr("apply", smp.Key, err)
 	}
 	if smp.Kind == KindDelete && isWild(smp.Key) {
-		return s.deleteWild(ctx, smp)
+		return s.deleteWild(ctx, &smp, false)
 	}
-	return s.applyKey(ctx, smp, false)
+	return s.applyKey(ctx, &smp, fromApply)
 }
+
+// origin says where a concrete write comes from, which decides what
+// happens when it would lose.
+type origin uint8
+
+const (
+	// fromApply: a sample with its own timestamp; last writer wins.
+	fromApply origin = iota
+	// fromLocal: Put or Delete, which must take effect: stamped again
+	// past whatever the key holds.
+	fromLocal
+	// fromWildcard: a tombstone a wildcard delete owes; the remembered
+	// delete that covers it is the sample itself.
+	fromWildcard
+)
 
 // isWild tells a wildcard expression from a concrete key; an invalid key
 // that contains '$' takes the wildcard path and is refused there.
@@ -112,6 +148,9 @@ func (s *Store) checkWrite(op string, smp *Sample) error {
 		return fmt.Errorf("strata: %s %q: %w: %d bytes, the limit is %d", op, smp.Key, ErrTooLarge, len(smp.Value), s.cfg.MaxValueSize)
 	}
 	if smp.Kind == KindDelete && isWild(smp.Key) {
+		if len(smp.Key) > MaxKeyLen {
+			return errKeyTooLong(op, smp.Key)
+		}
 		expr, err := keyexpr.Canonize(smp.Key)
 		if err != nil {
 			return fmt.Errorf("strata: %s %q: %w: %w", op, smp.Key, ErrInvalidKey, err)
@@ -129,37 +168,68 @@ func (s *Store) checkWrite(op string, smp *Sample) error {
 // to writers in other processes.
 const maxConflicts = 16
 
-// applyKey applies a sample to one concrete key under the key's lock.
-// fromWildcard is set when a wildcard delete tombstones the key: the
-// remembered delete that covers the sample is the sample itself.
-func (s *Store) applyKey(ctx context.Context, smp Sample, fromWildcard bool) (Result, error) {
+// applyKey applies a sample to one concrete key under the key's lock. A
+// local write (fromLocal) that would lose is stamped again, past what
+// beats it; smp.Timestamp is updated.
+//
+// Over a backend with conditional writes, a conflict may be this very
+// write: its response was lost, the client retried, and the retry found
+// the key already at the new state. A stored entry with exactly this
+// sample's timestamp and kind after a conflict is therefore this write,
+// applied.
+func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, error) {
 	bkey := s.backendKey(smp.Key)
 	mu := s.locks.of(smp.Key)
 	mu.Lock()
 	defer mu.Unlock()
 
-	smp, refused := s.resolve(smp, fromWildcard)
-	for range maxConflicts {
+	var (
+		tried    backend.Entry // what the last conditional write that conflicted wrote
+		triedRes Result
+		conflict bool
+		restamps int
+	)
+	for attempts := 0; attempts < maxConflicts; {
+		eff, refused := s.resolve(*smp, o)
 		cur, version, found, err := s.stat(ctx, bkey)
 		if err != nil {
 			return Outdated, wrapErr("apply", smp.Key, err)
 		}
-		res, ok := outcome(smp, refused, cur, found)
+		if conflict && found && cur.Timestamp == tried.Timestamp && cur.Deleted == tried.Deleted {
+			s.applied(eff, tried, triedRes)
+			return triedRes, nil
+		}
+		res, ok := outcome(eff, refused, cur, found)
+		if o == fromLocal && (!ok || refused) && restamps < maxRestamps {
+			// Something at or after our time beats this local write.
+			beat := eff.Timestamp
+			if found && cur.Timestamp.Compare(beat) > 0 {
+				beat = cur.Timestamp
+			}
+			s.restamp(smp, beat)
+			restamps++
+			continue
+		}
 		if !ok {
 			s.stats.outdated.Add(1)
 			return Outdated, nil
 		}
-		e := entryOf(smp)
+		e := entryOf(eff)
 		err = s.write(ctx, bkey, e, version)
 		if errors.Is(err, backend.ErrConflict) {
 			s.stats.conflicts.Add(1)
+			tried, triedRes, conflict = e, res, true
+			attempts++
 			continue
 		}
 		if err != nil {
 			return Outdated, wrapErr("apply", smp.Key, err)
 		}
-		s.applied(smp, e, res)
+		s.applied(eff, e, res)
 		return res, nil
+	}
+	if restamps >= maxRestamps {
+		return Outdated, fmt.Errorf("strata: apply %q: the key kept holding newer samples after %d new timestamps", smp.Key, maxRestamps)
 	}
 	return Outdated, fmt.Errorf("strata: apply %q: %d conflicting writes in a row: %w", smp.Key, maxConflicts, backend.ErrConflict)
 }
@@ -168,12 +238,12 @@ func (s *Store) applyKey(ctx context.Context, smp Sample, fromWildcard bool) (Re
 // covers, that delete's tombstone, which the key still takes if it holds
 // something older; refused tells the caller the sample itself lost. The
 // key must be locked.
-func (s *Store) resolve(smp Sample, fromWildcard bool) (Sample, bool) {
-	if fromWildcard {
+func (s *Store) resolve(smp Sample, o origin) (Sample, bool) {
+	if o == fromWildcard {
 		return smp, false
 	}
-	wts, ok := s.wildcards.covering(smp.Key)
-	if !ok || smp.Timestamp.Compare(wts) > 0 {
+	wts, ok := s.wildcards.idx.covering(smp.Key, smp.Timestamp)
+	if !ok {
 		return smp, false
 	}
 	refused := smp.Kind == KindPut || smp.Timestamp != wts
