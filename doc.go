@@ -28,6 +28,25 @@
 // like Cassandra's gc_grace, a replica partitioned for longer than that can
 // bring back data whose delete it missed.
 //
+// Put and Delete always take effect: if the key already holds something at
+// or after the clock's time (a peer's sample from up to the clock's drift
+// bound ahead, or data written before the wall clock was stepped back), the
+// write is stamped again, past it, and the returned timestamp is the one
+// stored. After a restart, the clock starts past a high-water mark the
+// store saves before it writes any sample from ahead of its physical clock
+// (and at Close), so it never issues a timestamp older than one it holds.
+//
+// A wildcard delete is crash-consistent: it is recorded (as unfinished)
+// before it takes effect, readers stop seeing the keys it matches at once,
+// and its record is marked finished only when every tombstone it owes is
+// written. An unfinished delete (a crash, a cancelled context, a backend
+// error) is finished by a retry of the same sample, by the next Open, and
+// before garbage collection may forget it, so the values it hid never come
+// back. At most Options.MaxWildcardDeletes (10,000) are remembered at once
+// (ErrWildcardLimit beyond); each is one metadata record, and they are
+// indexed by literal prefix, so a write consults only those that could
+// match it.
+//
 // Get yields the live samples whose keys a selector matches, in key order,
 // with full keys; a concrete selector is one backend lookup, a wildcard one
 // scan under the selector's literal prefix. Watch observes every change the
@@ -42,7 +61,7 @@
 //
 // Errors start with "strata:", name the key, and wrap the sentinels
 // ErrInvalidKey, ErrOutOfScope, ErrReadOnly, ErrClosed, ErrTooLarge,
-// ErrInvalidSample and ErrIncompatible, and the backend's errors, for
+// ErrInvalidSample, ErrIncompatible and ErrWildcardLimit, and the backend's errors, for
 // errors.Is. No input makes a Store panic.
 //
 // # Concurrency
@@ -52,9 +71,31 @@
 // conditional writes (backend.Conditional, e.g. S3) is written with them, so
 // that stores in several processes over one bucket keep last-writer-wins.
 //
+// Keys, wildcard delete expressions and selectors are at most MaxKeyLen
+// (4 KiB) bytes; backends may allow less (S3: about 1,000).
+//
+// # Several processes
+//
+// Over a backend that several processes may open at once (one with
+// conditional writes, such as S3), every write is conditional on the state
+// it read, so last-writer-wins holds across processes; a write whose
+// response was lost and whose retry found it done is reported as applied.
+// The configuration record is created only if absent, so two processes
+// creating one store at once agree on it. Each process reads the wildcard
+// deletes of the others every Options.WildcardRefresh (1 s): until it
+// does, it may accept an older put on a key that did not exist when the
+// other process's delete ran. Garbage collection erases a tombstone only
+// if it is still the one it read, where the backend can make the erase
+// conditional (backend.ConditionalRemover).
+//
 // # Caveats
 //
 // Watch callbacks run inside the write, with the key locked: they must be
-// quick and must not write to the store. Close waits for operations in
+// quick and must not write to the store. A callback that panics leaves no
+// lock held; the panic reaches the writer. Close waits for operations in
 // flight, running Get loops included.
+//
+// A replica partitioned for longer than TombstoneLifespan may resurrect
+// data whose delete it missed; so may a process that reads another's
+// wildcard deletes only after they expired.
 package strata
