@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
 )
 
 // get answers a selector: a JSON array of samples (Zenoh's format),
@@ -103,4 +102,3 @@ func hasParam(query, name string) bool {
 	}
 	return false
 }
-
