@@ -36,11 +36,20 @@ demo:
 vet: deps
 	$(GO) vet $(PKGS)
 
-test: vet
-	bash scripts/with-minio.sh $(GO) test -race -timeout 25m $(TESTFLAGS) $(PKGS)
+WITHMINIO := .tools/bin/withminio
 
-bench: deps
-	bash scripts/with-minio.sh $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem \
+# withminio runs a command with a private MinIO server (internal/cmd/withminio).
+$(WITHMINIO): FORCE
+	$(GO) build -o $@ ./internal/cmd/withminio
+
+.PHONY: FORCE
+FORCE:
+
+test: vet $(WITHMINIO)
+	$(WITHMINIO) $(GO) test -race -timeout 25m $(TESTFLAGS) $(PKGS)
+
+bench: deps $(WITHMINIO)
+	$(WITHMINIO) $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem \
 		-count $(COUNT) -timeout $(BENCHTIMEOUT) $(PKGS) | tee bench.txt
 
 fuzz:

@@ -1,10 +1,11 @@
 // Package testenv gives tests the servers and settings of the test
 // environment: whether the run is in CI, the shared S3 server that
-// scripts/with-minio.sh starts, private MinIO servers for tests that need
+// internal/cmd/withminio starts, private MinIO servers for tests that need
 // their own (TLS, restarts), private versitygw servers (a second S3
 // implementation, for cross-compatibility tests), and free loopback ports.
 //
-// `make test` runs every test under scripts/with-minio.sh, which exports
+// `make test` runs every test under internal/cmd/withminio, which starts
+// MinIO with this package's StartMinIO (one lifecycle for both) and exports
 // STRATA_S3_ENDPOINT, STRATA_S3_ACCESS_KEY, STRATA_S3_SECRET_KEY and
 // STRATA_MINIO_BIN. A plain `go test ./...` works too: tests that need what
 // is missing skip, unless CI is set (see [Missing]).
@@ -24,8 +25,9 @@
 //
 // # Errors
 //
-// Functions take a [testing.TB] and report problems through it (t.Fatalf or,
-// through [Missing], t.Skipf); they return no errors.
+// Functions take a [testing.TB] (or, for those a program also uses, the
+// smaller [T]) and report problems through it (t.Fatalf or, through
+// [Missing], t.Skipf); they return no errors.
 //
 // # Concurrency
 //

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 )
 
@@ -29,14 +28,14 @@ const (
 // MinIOBinary returns the path of the MinIO server binary: $STRATA_MINIO_BIN,
 // else .tools/bin/minio under the repository root (where `make deps` builds
 // it). When there is none it calls [Missing].
-func MinIOBinary(t testing.TB) string {
+func MinIOBinary(t T) string {
 	t.Helper()
 	return toolBinary(t, "the MinIO server", EnvMinIOBin, "minio")
 }
 
 // toolBinary finds a server binary: the environment variable env, else
 // .tools/bin/name under the repository root; else it calls [Missing].
-func toolBinary(t testing.TB, what, env, name string) string {
+func toolBinary(t T, what, env, name string) string {
 	t.Helper()
 	if p := os.Getenv(env); p != "" {
 		if abs, err := filepath.Abs(p); err == nil && isExecutable(abs) {
@@ -113,7 +112,7 @@ func (m *MinIO) URL() string {
 // credentials, and returns when it is ready. t.Cleanup stops it (and reports
 // its log if the test failed). The binary is [MinIOBinary]'s: without one
 // the test skips, or fails under CI. A nil opts means the zero options.
-func StartMinIO(t testing.TB, opts *MinIOOptions) *MinIO {
+func StartMinIO(t T, opts *MinIOOptions) *MinIO {
 	t.Helper()
 	if opts == nil {
 		opts = &MinIOOptions{}
@@ -178,7 +177,7 @@ func StartMinIO(t testing.TB, opts *MinIOOptions) *MinIO {
 
 // Stop stops the server: SIGTERM, then SIGKILL if it has not exited after
 // 10 s. Stopping a stopped server does nothing.
-func (m *MinIO) Stop(t testing.TB) {
+func (m *MinIO) Stop(t T) {
 	t.Helper()
 	m.mu.Lock()
 	p := m.proc
@@ -194,7 +193,7 @@ func (m *MinIO) Stop(t testing.TB) {
 
 // Restart stops the server and starts it again on the same address, with the
 // same data directory, certificates and credentials.
-func (m *MinIO) Restart(t testing.TB) {
+func (m *MinIO) Restart(t T) {
 	t.Helper()
 	m.Stop(t)
 	fmt.Fprintf(m.log, "\n--- restart ---\n")
@@ -216,7 +215,7 @@ var errPortInUse = errors.New("port already in use")
 
 // start runs the server on m.Endpoint and waits until it is ready. On error
 // no process is left running.
-func (m *MinIO) start(t testing.TB) error {
+func (m *MinIO) start(t T) error {
 	host, _, err := net.SplitHostPort(m.Endpoint)
 	if err != nil {
 		return err
@@ -342,7 +341,7 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func randomHex(t testing.TB, n int) string {
+func randomHex(t T, n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatalf("testenv: random: %v", err)

@@ -5,7 +5,6 @@ import (
 	"net"
 	"strconv"
 	"sync"
-	"testing"
 )
 
 // Ports are chosen below Linux's default ephemeral range (32768–60999), so
@@ -22,7 +21,7 @@ var (
 
 // FreePort returns a TCP port on which 127.0.0.1 can listen now. It never
 // returns the same port twice in one process.
-func FreePort(t testing.TB) int {
+func FreePort(t T) int {
 	t.Helper()
 	portsMu.Lock()
 	defer portsMu.Unlock()

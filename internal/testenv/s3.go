@@ -6,7 +6,7 @@ import (
 )
 
 // Environment variables that describe the shared S3 server; set by
-// scripts/with-minio.sh.
+// internal/cmd/withminio (make test).
 const (
 	EnvS3Endpoint  = "STRATA_S3_ENDPOINT"   // host:port, plain http
 	EnvS3AccessKey = "STRATA_S3_ACCESS_KEY" // access key
@@ -36,7 +36,7 @@ func S3(t testing.TB) S3Server {
 	}
 	if srv.Endpoint == "" || srv.AccessKey == "" || srv.SecretKey == "" {
 		Missing(t, "an S3 server ("+EnvS3Endpoint+", "+EnvS3AccessKey+", "+EnvS3SecretKey+
-			"; run the tests under scripts/with-minio.sh)")
+			"; run the tests under internal/cmd/withminio, as make test does)")
 	}
 	return srv
 }

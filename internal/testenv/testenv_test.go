@@ -98,7 +98,7 @@ func TestFreePort(t *testing.T) {
 	}
 }
 
-// TestS3 uses the shared server of scripts/with-minio.sh: its credentials
+// TestS3 uses the shared server of internal/cmd/withminio: its credentials
 // must allow creating and removing a bucket.
 func TestS3(t *testing.T) {
 	srv := testenv.S3(t)
