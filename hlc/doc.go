@@ -70,7 +70,7 @@
 //     Timestamp.RFC3339 produces (nine fractional digits, "Z"), which is
 //     all that uhlc prints, but not every RFC 3339 time uhlc can parse.
 //   - The zero Timestamp prints as "0/0", which Parse rejects (the zero ID is
-//     invalid); the binary encoding does accept it, as 24 zero bytes, so that
+//     invalid), and ParseRFC3339 rejects its RFC3339 form likewise; the binary encoding does accept it, as 24 zero bytes, so that
 //     an unset timestamp can be stored.
 //   - Issuing more than 16 timestamps within one 3.7 ns tick, or learning a
 //     timestamp ahead of the physical clock, makes the clock run ahead of

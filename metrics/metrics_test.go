@@ -302,3 +302,19 @@ func TestOptions(t *testing.T) {
 		t.Error("a collector with an invalid label name registered")
 	}
 }
+
+func TestNilPanics(t *testing.T) {
+	for name, f := range map[string]func(){
+		"store":   func() { metrics.NewStoreCollector(nil, nil) },
+		"replica": func() { metrics.NewReplicaCollector(nil, nil) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(r.(string), "nil") {
+					t.Errorf("%s: recovered %v", name, r)
+				}
+			}()
+			f()
+		}()
+	}
+}

@@ -34,7 +34,10 @@ type ReplicaCollector struct {
 
 // NewReplicaCollector returns a collector of replica's statistics
 // (Replica.Stats), configured by opts; nil opts means the defaults.
-// Register it with a prometheus.Registerer.
+// Register it with a prometheus.Registerer. It panics if replica is nil.
 func NewReplicaCollector(replica *antientropy.Replica, opts *Options) *ReplicaCollector {
+	if replica == nil {
+		panic("metrics: NewReplicaCollector with a nil *antientropy.Replica")
+	}
 	return &ReplicaCollector{newCollector("replica", replica.Stats, replicaMetrics, opts)}
 }

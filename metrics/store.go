@@ -28,7 +28,10 @@ type StoreCollector struct {
 
 // NewStoreCollector returns a collector of store's statistics (Store.Stats),
 // configured by opts; nil opts means the defaults. Register it with a
-// prometheus.Registerer.
+// prometheus.Registerer. It panics if store is nil.
 func NewStoreCollector(store *strata.Store, opts *Options) *StoreCollector {
+	if store == nil {
+		panic("metrics: NewStoreCollector with a nil *strata.Store")
+	}
 	return &StoreCollector{newCollector("store", store.Stats, storeMetrics, opts)}
 }
