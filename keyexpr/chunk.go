@@ -86,6 +86,9 @@ func wildChunk(s string) int {
 			return -1
 		}
 		j += i
+		if j == 0 || s[j-1] == '/' {
+			return j // a '*' or '**' chunk
+		}
 		start := strings.LastIndexByte(s[:j], '/') + 1
 		if s[start] != '@' {
 			return start
