@@ -98,3 +98,22 @@ func BenchmarkDecodeBinary(b *testing.B) {
 		sinkTS, _, sinkErr = DecodeBinary(enc)
 	}
 }
+
+func BenchmarkAppendRFC3339(b *testing.B) {
+	ts := Timestamp{Time: 7386690599959157260, ID: ID{0x33}}
+	buf := make([]byte, 0, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = ts.AppendRFC3339(buf[:0])
+	}
+}
+
+func BenchmarkParseRFC3339(b *testing.B) {
+	s := "2024-07-01T15:32:06.860479001Z/33"
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseRFC3339(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

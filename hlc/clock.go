@@ -6,11 +6,13 @@ import (
 	"time"
 )
 
-// DefaultMaxDelta is the MaxDelta of a Clock whose Options leave it zero.
+// DefaultMaxDelta is the MaxDelta of a Clock whose Options leave it zero,
+// unless the environment sets one (see MaxDeltaEnv).
 const DefaultMaxDelta = 500 * time.Millisecond
 
 // Options configures a Clock. The zero value (or a nil *Options) gives a
-// clock with a random ID, DefaultMaxDelta and the system clock.
+// clock with a random ID, DefaultMaxDelta (or UHLC_MAX_DELTA_MS) and the
+// system clock.
 type Options struct {
 	// ID is the clock's identity, carried by every Timestamp it issues.
 	// Zero: RandomID(). Clocks that may issue timestamps for the same data
@@ -19,7 +21,9 @@ type Options struct {
 
 	// MaxDelta is how far ahead of the physical clock a timestamp given to
 	// Update may be before it is rejected with ErrDrift. Zero or negative:
-	// DefaultMaxDelta (500 ms).
+	// the value of the environment variable UHLC_MAX_DELTA_MS (MaxDeltaEnv)
+	// when it holds a valid one, as in uhlc, and DefaultMaxDelta (500 ms)
+	// otherwise.
 	MaxDelta time.Duration
 
 	// Now reads the physical clock. Nil: time.Now. Tests and simulations
@@ -60,6 +64,9 @@ func NewClock(opts *Options) *Clock {
 	}
 	if o.MaxDelta <= 0 {
 		o.MaxDelta = DefaultMaxDelta
+		if d, ok := envMaxDelta(); ok {
+			o.MaxDelta = d
+		}
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -28,11 +28,25 @@
 // zeros. A Timestamp is a Time and an ID, written "<time>/<id>" with the
 // time as a decimal integer, for example "7301444403200000000/a1".
 //
+// Timestamp.RFC3339 and NTP64.RFC3339 give the human-readable form that
+// uhlc prints with "{:#}": the time in RFC 3339 with nanoseconds, in UTC,
+// as in "2024-07-01T15:32:06.860479000Z/33"; ParseRFC3339 and
+// ParseNTP64RFC3339 read it back. That form keeps nanoseconds, not the
+// 2^-32 s units of NTP64, so it is for people and logs; String and Parse
+// are the exact form.
+//
 // Timestamps order by Time, then by ID, where IDs compare as byte arrays
 // from byte 0, the least significant byte. This is uhlc's order and not the
 // numeric order of the IDs: "100/1" sorts after "100/100", because byte 0 of
 // ID 0x1 is 0x01 and byte 0 of ID 0x100 is 0x00. The binary encoding
 // (Timestamp.AppendBinary) preserves the order bytewise.
+//
+// # Environment
+//
+// As in uhlc, the environment variable UHLC_MAX_DELTA_MS (MaxDeltaEnv), a
+// number of milliseconds, sets the MaxDelta of clocks whose Options leave
+// it zero; an invalid value is ignored with a warning, keeping
+// DefaultMaxDelta.
 //
 // # Errors
 //
@@ -52,9 +66,11 @@
 //   - Parse is strict: it accepts exactly what Timestamp.String produces
 //     (lowercase hex, no leading zeros, no signs or spaces), whereas uhlc also
 //     accepts uppercase and leading zeros. Normalize foreign input before
-//     parsing if needed.
+//     parsing if needed. Likewise ParseRFC3339 accepts exactly what
+//     Timestamp.RFC3339 produces (nine fractional digits, "Z"), which is
+//     all that uhlc prints, but not every RFC 3339 time uhlc can parse.
 //   - The zero Timestamp prints as "0/0", which Parse rejects (the zero ID is
-//     invalid); the binary encoding does accept it, as 24 zero bytes, so that
+//     invalid), and ParseRFC3339 rejects its RFC3339 form likewise; the binary encoding does accept it, as 24 zero bytes, so that
 //     an unset timestamp can be stored.
 //   - Issuing more than 16 timestamps within one 3.7 ns tick, or learning a
 //     timestamp ahead of the physical clock, makes the clock run ahead of

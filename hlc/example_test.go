@@ -84,3 +84,22 @@ func ExampleClock_Update() {
 	// true
 	// hlc: timestamp too far ahead of the physical clock: 7301444407494967296/2 is 1s ahead of physical time 7301444403200000000 (max 500ms)
 }
+
+func ExampleTimestamp_RFC3339() {
+	id, _ := hlc.ParseID("33")
+	ts := hlc.Timestamp{Time: hlc.FromTime(time.Date(2024, 7, 1, 10, 0, 0, 123456789, time.UTC)), ID: id}
+	fmt.Println(ts)           // exact: the 32.32 time as an integer
+	fmt.Println(ts.RFC3339()) // for people, as uhlc's "{:#}"
+
+	back, err := hlc.ParseRFC3339("2024-07-01T10:00:00.123456789Z/33")
+	fmt.Println(back == ts, err)
+
+	// Only the exact form is accepted: nine fractional digits, UTC.
+	_, err = hlc.ParseRFC3339("2024-07-01T10:00:00Z/33")
+	fmt.Println(errors.Is(err, hlc.ErrInvalidTimestamp))
+	// Output:
+	// 7386605015275330871/33
+	// 2024-07-01T10:00:00.123456789Z/33
+	// true <nil>
+	// true
+}

@@ -101,3 +101,52 @@ func addBinarySeeds(f *testing.F) {
 	f.Add([]byte{})
 	f.Add(make([]byte, BinarySize))
 }
+
+// FuzzParseRFC3339 checks that ParseRFC3339 accepts exactly what
+// Timestamp.RFC3339 produces: what it accepts formats back to the input.
+func FuzzParseRFC3339(f *testing.F) {
+	for _, s := range []string{
+		"2024-07-01T15:32:06.860479001Z/33", "1970-01-01T00:00:00.000000000Z/1",
+		"2106-02-07T06:28:16.000000000Z/ffffffffffffffffffffffffffffffff",
+		"2024-02-29T23:59:59.999999999Z/a1", "2023-02-29T10:00:00.000000000Z/a1",
+		"2024-07-01T10:00:00Z/a1", "2024-07-01T10:00:00.123456789Z", "/", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ts, err := ParseRFC3339(s)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidTimestamp) {
+				t.Fatalf("ParseRFC3339(%q) error %v does not wrap ErrInvalidTimestamp", s, err)
+			}
+			return
+		}
+		if got := ts.RFC3339(); got != s {
+			t.Fatalf("ParseRFC3339(%q).RFC3339() = %q", s, got)
+		}
+		if ts.ID.IsZero() {
+			t.Fatalf("ParseRFC3339(%q) returned the zero ID", s)
+		}
+		// The exact form of the parsed value survives the text form.
+		again, err := ParseRFC3339(ts.RFC3339())
+		if err != nil || again != ts {
+			t.Fatalf("ParseRFC3339(%q) twice: %v, %v", s, again, err)
+		}
+	})
+}
+
+// FuzzNTP64RFC3339 checks the text form of any NTP64: it parses back to a
+// value at most 4 units later that prints the same.
+func FuzzNTP64RFC3339(f *testing.F) {
+	for _, n := range []uint64{0, 1, 1<<32 - 1, 7386690599959157260, 1<<64 - 1} {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, u uint64) {
+		n := NTP64(u)
+		s := n.RFC3339()
+		m, err := ParseNTP64RFC3339(s)
+		if err != nil || m < n || m-n > 4 || m.RFC3339() != s {
+			t.Fatalf("%d -> %q -> %d, %v", n, s, m, err)
+		}
+	})
+}

@@ -72,9 +72,34 @@ func isVerbatim(c string) bool { return len(c) > 0 && c[0] == '@' }
 // hasSubWild reports whether chunk c holds a '$*' sub-chunk wildcard.
 func hasSubWild(c string) bool { return strings.IndexByte(c, '$') >= 0 }
 
-// isWild reports whether expression s holds any wildcard: every wildcard
-// ('*', '**', '$*') contains a '*'.
-func isWild(s string) bool { return strings.IndexByte(s, '*') >= 0 }
+// isWild reports whether expression s holds any wildcard, see wildChunk.
+func isWild(s string) bool { return wildChunk(s) >= 0 }
+
+// wildChunk returns the offset of the first chunk of s that holds a
+// wildcard, or -1 if there is none. Every wildcard ('*', '**', '$*')
+// contains a '*', but a '*' in a verbatim chunk is literal text: "@a$*"
+// is a plain chunk that only "@a$*" matches.
+func wildChunk(s string) int {
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], '*')
+		if j < 0 {
+			return -1
+		}
+		j += i
+		if j == 0 || s[j-1] == '/' {
+			return j // a '*' or '**' chunk
+		}
+		start := strings.LastIndexByte(s[:j], '/') + 1
+		if s[start] != '@' {
+			return start
+		}
+		k := strings.IndexByte(s[j:], '/')
+		if k < 0 {
+			return -1
+		}
+		i = j + k + 1
+	}
+}
 
 // hasVerbatim reports whether the chunk sequence s holds a verbatim chunk.
 func hasVerbatim(s string) bool {

@@ -14,18 +14,20 @@
 // '#' and '?' are forbidden everywhere, '*' may appear only as a whole chunk
 // or in '$*', and '$' only in '$*'. A chunk that starts with '@' is verbatim:
 // only an identical chunk matches it, and no wildcard ('*', '**' or '$*')
-// ever does, so "**" does not match "@admin/x"; a verbatim chunk may not
-// hold wildcards itself. A key is a key expression without wildcards
-// ([ValidateKey]).
+// ever does, so "**" does not match "@admin/x". As in Zenoh, a verbatim
+// chunk may hold '$*' ("@a$*"), but there it is literal text, not a
+// wildcard: "@a$*/**" matches "@a$*/x" and not "@ab/x". A key is a key
+// expression without wildcards ([ValidateKey]), so "@a$*" is a key.
 //
 // # Canonical form
 //
 // Several spellings can denote the same set of keys. The canonical form picks
 // one: '**/**' is written '**', '**/*' is written '*/**' (repeatedly, so
-// '**/*/**/*' is '*/*/**'), '$*$*' is written '$*', and a chunk that is only
-// '$*' is written '*'. Two canonical expressions denote the same set of keys
-// if and only if they are the same string, so a [KeyExpr], which always
-// holds the canonical form, can be compared with == and used as a map key.
+// '**/*/**/*' is '*/*/**'), '$*$*' is written '$*' (in verbatim chunks too,
+// as Zenoh does), and a chunk that is only '$*' is written '*'. Two
+// canonical expressions denote the same set of keys if and only if they are
+// the same string, so a [KeyExpr], which always holds the canonical form,
+// can be compared with == and used as a map key.
 //
 // [Parse] is strict: it accepts only canonical expressions, and its error
 // says which chunk is wrong and how to write it. [Canonize] accepts any
@@ -44,7 +46,8 @@
 // every matching key starts with: the range a store scans for an expression.
 //
 // [Join], [StripPrefix] and [HasChunkPrefix] work on chunk boundaries, so
-// that the prefix "a/b" is stripped from "a/b/c" but not from "a/bc".
+// that the prefix "a/b" is stripped from "a/b/c" but not from "a/bc". Join
+// of two canonical expressions is canonical: Join("a/**", "*") is "a/*/**".
 //
 // # Errors
 //

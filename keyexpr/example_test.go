@@ -98,3 +98,31 @@ func ExampleStripPrefix() {
 	//  false
 	// demo/a/b
 }
+
+func ExampleJoin() {
+	fmt.Println(keyexpr.Join("demo", "a/b"))
+	// The junction is canonized: "a/**/*" is written "a/*/**".
+	fmt.Println(keyexpr.Join("a/**", "*"))
+	fmt.Println(keyexpr.Join("a/**", "**/b"))
+	// Output:
+	// demo/a/b
+	// a/*/**
+	// a/**/b
+}
+
+// A '$*' inside a verbatim chunk is literal text, as in Zenoh: the chunk
+// matches only itself.
+func ExampleKeyExpr_verbatim() {
+	k := keyexpr.MustParse("@a$*/**")
+	fmt.Println(k.IsWild(), k.NonWildPrefix())
+	for _, key := range []string{"@a$*/x", "@ab/x", "@a"} {
+		fmt.Println(key, k.Matches(key))
+	}
+	fmt.Println(k.Intersects(keyexpr.MustParse("@a/**")))
+	// Output:
+	// true @a$*
+	// @a$*/x true
+	// @ab/x false
+	// @a false
+	// false
+}

@@ -146,7 +146,8 @@ func (k KeyExpr) String() string { return k.s }
 func (k KeyExpr) IsZero() bool { return k.s == "" }
 
 // IsWild reports whether k holds a wildcard ('*', '**' or '$*'), so that it
-// may match more than one key.
+// may match more than one key. A '$*' inside a verbatim chunk ("@a$*") is
+// literal text, not a wildcard.
 func (k KeyExpr) IsWild() bool { return isWild(k.s) }
 
 // NonWildPrefix returns the chunks of k before the first chunk that holds a
@@ -154,13 +155,12 @@ func (k KeyExpr) IsWild() bool { return isWild(k.s) }
 // expression without wildcards gives itself. Every key that k matches starts
 // with these chunks, so it is the prefix to scan for k.
 func (k KeyExpr) NonWildPrefix() string {
-	i := strings.IndexByte(k.s, '*')
-	if i < 0 {
+	switch i := wildChunk(k.s); i {
+	case -1:
 		return k.s
-	}
-	j := strings.LastIndexByte(k.s[:i], '/')
-	if j < 0 {
+	case 0:
 		return ""
+	default:
+		return k.s[:i-1]
 	}
-	return k.s[:j]
 }

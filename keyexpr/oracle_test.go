@@ -13,11 +13,12 @@ import (
 // are decided by exploring automata over an explicit universe of chunks.
 
 // universe is the alphabet of the automata: every string over {a, b, z} of
-// 1 to 4 bytes, and two verbatim chunks. For the expressions built by
+// 1 to 4 bytes, and the verbatim chunks, last. For the expressions built by
 // randomExpr (chunk patterns of at most three tokens over a, b, '$*'), it
 // holds a witness for every intersection and a counterexample for every
 // failed inclusion: 'z' appears in no pattern, so it plays the "generic"
-// filler of a wildcard.
+// filler of a wildcard. A verbatim chunk is its own only witness; those
+// with '$*' ("@a$*", where it is literal text) are keys too.
 var universe = func() []string {
 	var u []string
 	var gen func(prefix string)
@@ -33,8 +34,14 @@ var universe = func() []string {
 		}
 	}
 	gen("")
-	return append(u, "@a", "@b")
+	return append(u, verbatims...)
 }()
+
+// verbatims are the verbatim chunks of universe, at its end.
+var verbatims = []string{"@a", "@b", "@a$*", "@$*"}
+
+// plainUniverse is universe without the verbatim chunks.
+var plainUniverse = universe[:len(universe)-len(verbatims)]
 
 var regexps sync.Map // chunk pattern -> *regexp.Regexp
 
@@ -42,6 +49,11 @@ var regexps sync.Map // chunk pattern -> *regexp.Regexp
 // not canonical, not "**") matches the chunk c.
 func oracleChunk(p, c string) bool {
 	if strings.HasPrefix(p, "@") || strings.HasPrefix(c, "@") {
+		// Verbatim text is literal; only the spelling '$*$*' of '$*' in a
+		// pattern that is not canonical differs from the key's.
+		for strings.Contains(p, "$*$*") {
+			p = strings.ReplaceAll(p, "$*$*", "$*")
+		}
 		return p == c
 	}
 	if c == "" {
@@ -208,6 +220,7 @@ func oracleIncludes(a, b []string) bool {
 var chunkPool = []string{
 	"$*", "$*$*", "a$*$*", "$*$*b$*",
 	"*", "**", "*", "**", "@a", "@b", "a", "b", "ab", "ba", "aba",
+	"@a$*", "@$*", "@a$*$*",
 	"a$*", "$*a", "b$*", "$*b", "$*a$*", "a$*b", "b$*a", "a$*a", "ab$*", "$*ab",
 }
 
@@ -232,13 +245,18 @@ func randomKeyFor(r *rand.Rand, e string) string {
 		if r.IntN(8) == 0 {
 			c = universe[r.IntN(len(universe))]
 		}
-		switch c {
-		case "*":
+		switch {
+		case c == "*":
 			out = append(out, universe[r.IntN(len(universe))])
-		case "**":
+		case c == "**":
 			for range r.IntN(3) {
-				out = append(out, universe[r.IntN(len(universe)-2)])
+				out = append(out, plainUniverse[r.IntN(len(plainUniverse))])
 			}
+		case strings.HasPrefix(c, "@"): // literal: the key holds it canonized
+			for strings.Contains(c, "$*$*") {
+				c = strings.ReplaceAll(c, "$*$*", "$*")
+			}
+			out = append(out, c)
 		default:
 			for strings.Contains(c, "$*") {
 				c = strings.Replace(c, "$*", fill[r.IntN(len(fill))], 1)

@@ -11,6 +11,8 @@ func TestParseValid(t *testing.T) {
 		"a", "a/b/c", "*", "**", "a/**", "**/a", "*/**", "*/*/**", "a/*/b/**/c",
 		"a$*", "$*a", "a$*b$*c", "@a", "@a/**", "a/@b/*", "@", "é/ü/日本",
 		"**/a/**", "a-b_c.d:e=f g", "a$*/*",
+		// Zenoh accepts '$*' in a verbatim chunk, where it is literal text.
+		"@a$*", "@a$*/**", "x/@$*b/*", "@$*", "@a$*b$*",
 	} {
 		k, err := Parse(s)
 		if err != nil {
@@ -46,8 +48,11 @@ func TestParseInvalid(t *testing.T) {
 		{"a$b", 0, "'$' may only"},
 		{"$*$", 0, "'$' may only"},
 		{"a$**", 0, "'*' may only"},
-		{"@a*", 0, "verbatim"},
-		{"x/@a$*", 1, "verbatim"},
+		{"@a*", 0, "'*' may only"},
+		{"x/@*", 1, "'*' may only"},
+		{"x/@a$", 1, "'$' may only"},
+		{"@a$**", 0, "'*' may only"},
+		{"@a$*$", 0, "'$' may only"},
 		{"a/\xff", 1, "UTF-8"},
 	}
 	for _, tt := range tests {
@@ -80,6 +85,8 @@ func TestParseNotCanonical(t *testing.T) {
 		{"a$*$*$*b$*$*", 0, "'$*$*'", "a$*b$*"},
 		{"$*/**/$*", 0, "'$*'", "*/*/**"},
 		{"**/$*", 1, "'$*'", "*/**"},
+		{"@a$*$*", 0, "'$*$*'", "@a$*"},
+		{"x/@$*$*b/**/**", 1, "'$*$*'", "x/@$*b/**"},
 	}
 	for _, tt := range tests {
 		k, err := Parse(tt.s)
@@ -132,7 +139,7 @@ func TestMustParsePanics(t *testing.T) {
 }
 
 func TestValidateKey(t *testing.T) {
-	for _, s := range []string{"a", "a/b/c", "@a/b", "é/日本", "a b/c-d"} {
+	for _, s := range []string{"a", "a/b/c", "@a/b", "é/日本", "a b/c-d", "@a$*", "x/@$*b$*/c"} {
 		if err := ValidateKey(s); err != nil {
 			t.Errorf("ValidateKey(%q): %v", s, err)
 		}
@@ -152,6 +159,13 @@ func TestValidateKey(t *testing.T) {
 		{"a#", 0, "'#'"},
 		{"a/b/c?", 2, "'?'"},
 		{"a/b/\xffc", 2, "UTF-8"},
+		{"a/@b*", 1, "'*' may only follow '$'"},
+		{"@b/$*", 1, "'$' outside a verbatim chunk"},
+		{"@a$", 0, "'$' may only"},
+		{"x/@a$b", 1, "'$' may only"},
+		{"@a$*$*", 0, "may not be followed by '$'"},
+		{"@a$**", 0, "'*' may only follow '$'"},
+		{"@a$*/*", 1, "wildcard '*'"},
 	}
 	for _, tt := range tests {
 		err := ValidateKey(tt.s)
@@ -176,6 +190,10 @@ func TestAccessors(t *testing.T) {
 		{"@a/b/*", true, "@a/b"},
 		{"**", true, ""},
 		{"*/a", true, ""},
+		{"@a$*", false, "@a$*"},
+		{"x/@a$*/b", false, "x/@a$*/b"},
+		{"@a$*/b/*", true, "@a$*/b"},
+		{"@a$*/b$*/c", true, "@a$*"},
 	}
 	for _, tt := range tests {
 		k := MustParse(tt.s)
@@ -192,6 +210,13 @@ func TestAccessors(t *testing.T) {
 func TestPrefixHelpers(t *testing.T) {
 	joins := [][3]string{
 		{"a/b", "c", "a/b/c"}, {"a/b", "", "a/b"}, {"", "c", "c"}, {"", "", ""}, {"a", "b/c", "a/b/c"},
+		// A junction that forms '**/*' or '**/**' is canonized.
+		{"a/**", "*", "a/*/**"}, {"a/**", "**", "a/**"}, {"**", "*", "*/**"},
+		{"a/*/**", "*/*/b", "a/*/*/*/**/b"}, {"a/**", "**/b", "a/**/b"},
+		{"a/**", "*/**/c", "a/*/**/c"}, {"**", "**", "**"},
+		// Anything else is joined as it is.
+		{"a/**", "b/*", "a/**/b/*"}, {"a/*", "*", "a/*/*"}, {"a/x**", "*", "a/x**/*"},
+		{"a/**", "*x", "a/**/*x"}, {"@a$*/**", "@b", "@a$*/**/@b"},
 	}
 	for _, j := range joins {
 		if got := Join(j[0], j[1]); got != j[2] {

@@ -130,3 +130,30 @@ func TestLongExpressions(t *testing.T) {
 		t.Error("long key matched wrongly")
 	}
 }
+
+// TestJoinCanonical checks that joining two canonical expressions gives the
+// canonical form of their concatenation.
+func TestJoinCanonical(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 5000 {
+		a, err := Canonize(randomExpr(r, 4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Canonize(randomExpr(r, 4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Join(a.String(), b.String())
+		want, err := Canonize(a.String() + "/" + b.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want.String() {
+			t.Errorf("Join(%q, %q) = %q, want %q", a, b, got, want)
+		}
+		if _, err := Parse(got); err != nil {
+			t.Errorf("Join(%q, %q) = %q is not canonical: %v", a, b, got, err)
+		}
+	}
+}

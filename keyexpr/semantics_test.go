@@ -132,7 +132,7 @@ func TestMatches(t *testing.T) {
 // canonicalPool lists every distinct canonical expression of at most two
 // chunks drawn from a set of chunk patterns.
 func canonicalPool(t *testing.T) []string {
-	chunks := []string{"*", "**", "a", "b", "ab", "a$*", "$*a", "$*a$*", "a$*b", "b$*", "@a"}
+	chunks := []string{"*", "**", "a", "b", "ab", "a$*", "$*a", "$*a$*", "a$*b", "b$*", "@a", "@a$*"}
 	seen := map[string]bool{}
 	var out []string
 	add := func(s string) {

@@ -8,7 +8,8 @@ import (
 // checkChunk checks one chunk on its own (the rules that span two chunks,
 // '**/**' and '**/*', are checked by the callers). It returns "" for a valid,
 // canonical chunk; otherwise the reason, and whether the chunk is valid but
-// not canonical, which [Canonize] can rewrite.
+// not canonical, which [Canonize] can rewrite. Verbatim chunks follow the
+// same rules, as in Zenoh: "@a$*" is valid, its '$*' being literal text.
 func checkChunk(c string) (reason string, fixable bool) {
 	if c == anyChunk || c == anyChunks {
 		return "", false
@@ -18,9 +19,6 @@ func checkChunk(c string) (reason string, fixable bool) {
 	}
 	if !utf8.ValidString(c) {
 		return "invalid UTF-8", false
-	}
-	if isVerbatim(c) && strings.ContainsAny(c, "*$") {
-		return "a verbatim chunk (starting with '@') may not hold wildcards", false
 	}
 	dollarDollar := false
 	for i := 0; i < len(c); i++ {
@@ -51,10 +49,11 @@ func checkChunk(c string) (reason string, fixable bool) {
 	return "", false
 }
 
-// ValidateKey returns nil if s is a valid concrete key: a valid key
-// expression without wildcards, so no '*' and no '$'. Verbatim chunks
-// ('@...') are allowed. It does not allocate when s is valid; an error
-// satisfies errors.Is(err, ErrInvalid).
+// ValidateKey returns nil if s is a valid concrete key: a valid canonical
+// key expression without wildcards, so no '*' and no '$' outside verbatim
+// chunks. A verbatim chunk ('@...') may hold '$*' ("@a$*"), which is literal
+// text there. It does not allocate when s is valid; an error satisfies
+// errors.Is(err, ErrInvalid).
 func ValidateKey(s string) error {
 	if s == "" {
 		return invalid(s, -1, "empty key")
@@ -69,9 +68,21 @@ func ValidateKey(s string) error {
 			chunk++
 			start = i + 1
 		case '*':
-			return invalid(s, chunk, "a key may not hold the wildcard '*'")
+			if s[start] != '@' {
+				return invalid(s, chunk, "a key may not hold the wildcard '*'")
+			}
+			if i == start || s[i-1] != '$' {
+				return invalid(s, chunk, "'*' may only follow '$' ('$*') in a verbatim chunk")
+			}
 		case '$':
-			return invalid(s, chunk, "a key may not hold '$'")
+			switch {
+			case s[start] != '@':
+				return invalid(s, chunk, "a key may not hold '$' outside a verbatim chunk")
+			case i+1 == len(s) || s[i+1] != '*':
+				return invalid(s, chunk, "'$' may only appear as '$*'")
+			case i+2 < len(s) && s[i+2] == '$':
+				return invalid(s, chunk, "'$*' may not be followed by '$'")
+			}
 		case '#':
 			return invalid(s, chunk, "'#' is forbidden")
 		case '?':
