@@ -319,3 +319,19 @@ func TestCloseGivesUpWithContext(t *testing.T) {
 	}, 5*time.Second, time.Millisecond, "the backend is closed when the loop ends")
 	require.NoError(t, f.store.Close(bg))
 }
+
+func TestVerbatimChunkWithDollarStarIsAKey(t *testing.T) {
+	f := open(t, strata.Options{KeyExpr: "x/@a$*/**"})
+	for _, k := range []string{"x/@a$*", "x/@a$*/k"} {
+		_, err := f.store.Put(bg, k, []byte("v"))
+		require.NoError(t, err, "a '$*' in a verbatim chunk is text: %s is concrete", k)
+	}
+	require.Equal(t, map[string]string{"x/@a$*": "v"}, f.get("x/@a$*"))
+	require.Equal(t, map[string]string{"x/@a$*": "v", "x/@a$*/k": "v"}, f.get("x/@a$*/**"))
+	_, err := f.store.Delete(bg, "x/@a$*")
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"x/@a$*/k": "v"}, f.get("x/@a$*/**"))
+	_, err = f.store.Delete(bg, "x/@a$*/*")
+	require.NoError(t, err)
+	require.Empty(t, f.get("x/@a$*/**"))
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/stratakv/strata/backend"
 	"github.com/stratakv/strata/hlc"
@@ -120,9 +119,10 @@ const (
 	fromWildcard
 )
 
-// isWild tells a wildcard expression from a concrete key; an invalid key
-// that contains '$' takes the wildcard path and is refused there.
-func isWild(key string) bool { return strings.ContainsAny(key, "*$") }
+// isWild tells a wildcard expression from a concrete key ("@a$*" is a
+// verbatim chunk, concrete); an invalid key takes the concrete path and is
+// refused there.
+func isWild(key string) bool { return keyexpr.HasWildcard(key) }
 
 func (s *Store) checkSample(smp *Sample) error {
 	switch {

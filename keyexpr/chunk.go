@@ -236,3 +236,8 @@ func trimEnds(a, b string, pair func(p, q string) bool) (alo, ahi, blo, bhi int,
 	}
 	return alo, ahi, blo, bhi, true
 }
+
+// HasWildcard reports whether s, a key or key expression (valid or not),
+// holds a wildcard chunk: '*', '**', or a chunk with '$*' that is not
+// verbatim. It does not validate s; "@a$*/b" has none.
+func HasWildcard(s string) bool { return isWild(s) }
