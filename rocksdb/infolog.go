@@ -12,8 +12,8 @@ import (
 )
 
 // infoLogSize is the size past which the info log is renamed LOG.old and
-// a new one begun.
-const infoLogSize = 8 << 20
+// a new one begun. A variable for tests.
+var infoLogSize = 8 << 20
 
 // grocksdb v1.7.14 keeps the C options in the first field of Options; the
 // checks break the build if that struct changes (see native.go).
