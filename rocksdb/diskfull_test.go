@@ -208,6 +208,7 @@ func mountTmpfs(t *testing.T, size string) string {
 func TestDiskFull(t *testing.T) {
 	for _, mode := range []string{"stop", "resume", "auto"} {
 		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
 			mnt := mountTmpfs(t, fullDiskSize)
 			ballast := filepath.Join(mnt, "ballast")
 			if mode != "stop" {
