@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/backend"
 )
 
@@ -183,4 +184,39 @@ func TestInfoLog(t *testing.T) {
 	require.LessOrEqual(t, len(old), infoLogSize)
 	last := strings.TrimSpace(string(log))
 	require.Contains(t, last[strings.LastIndexByte(last, '\n')+1:], "Shutdown complete")
+}
+
+// TestStoreWritesStopped: a Store's users see ErrWritesStopped through
+// the Store's errors, reads through the Store keep working, and writes
+// work again after Resume.
+func TestStoreWritesStopped(t *testing.T) {
+	b, _ := openTemp(t, nil)
+	s, err := strata.Open(bg, b, &strata.Options{KeyExpr: "demo/**"})
+	require.NoError(t, err)
+	defer s.Close(bg)
+	_, err = s.Put(bg, "demo/a", []byte("1"))
+	require.NoError(t, err)
+
+	stopWrites(b, errInjected)
+	_, err = s.Put(bg, "demo/a", []byte("2"))
+	require.ErrorIs(t, err, ErrWritesStopped)
+	_, err = s.Delete(bg, "demo/a")
+	require.ErrorIs(t, err, ErrWritesStopped)
+	require.Equal(t, "1", storeValue(t, s, "demo/a"), "reads work")
+
+	require.NoError(t, b.Resume(bg))
+	_, err = s.Put(bg, "demo/a", []byte("3"))
+	require.NoError(t, err)
+	require.Equal(t, "3", storeValue(t, s, "demo/a"))
+}
+
+func storeValue(t *testing.T, s *strata.Store, key string) string {
+	t.Helper()
+	var vals []string
+	for smp, err := range s.Get(bg, key) {
+		require.NoError(t, err)
+		vals = append(vals, string(smp.Value))
+	}
+	require.Len(t, vals, 1)
+	return vals[0]
 }
