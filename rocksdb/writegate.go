@@ -6,6 +6,7 @@ import "C"
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -27,7 +28,8 @@ const (
 // Writes hold mu shared while they are in RocksDB, and check stopped
 // under it; a recovery holds it exclusively, so that no write is in
 // RocksDB while it runs, and a write that enters after a recovery sees
-// its outcome.
+// its outcome. A recovery only tries the lock, so that a write stuck in
+// RocksDB never blocks the writes behind it.
 type writeGate struct {
 	mu        sync.RWMutex
 	stopped   atomic.Pointer[stopCause] // nil while writes flow
@@ -84,16 +86,27 @@ func (b *Backend) probe() bool {
 	return b.resumeOnce() == nil
 }
 
+// errWritesInFlight: resumeOnce found writes in RocksDB, and did not wait
+// for them.
+var errWritesInFlight = errors.New("writes in flight")
+
 // resumeOnce asks RocksDB to resume (DB::Resume), with no write in
-// RocksDB, and opens the gate if it did. RocksDB answers at once that
-// all is well when it has no background error (it may have recovered by
-// itself), answers "Resource busy" while its own recovery is in progress
-// (after a full disk: until the free space reaches the write buffer size),
-// and otherwise tries to recover (it flushes the memtables), returning the
+// RocksDB, and opens the gate if it did. It does not wait for writes in
+// flight (one may be stuck in a RocksDB write stall): it returns
+// errWritesInFlight instead. RocksDB answers at once that all is well when
+// it has no background error (it may have recovered by itself), answers
+// "Resource busy" while its own recovery is in progress (after a full
+// disk: until the free space reaches the write buffer size), and
+// otherwise tries to recover (it flushes the memtables), returning the
 // error that prevents it.
 func (b *Backend) resumeOnce() error {
 	g := &b.gate
-	g.mu.Lock()
+	if g.stopped.Load() == nil {
+		return nil
+	}
+	if !g.mu.TryLock() {
+		return errWritesInFlight
+	}
 	defer g.mu.Unlock()
 	if g.stopped.Load() == nil {
 		return nil
@@ -116,7 +129,8 @@ func (b *Backend) resumeOnce() error {
 // errors it asks RocksDB to recover at once (RocksDB then flushes its
 // memtables); if that fails, it returns the error, wrapping
 // ErrWritesStopped, and writes stay stopped. Resume may be called at any
-// time, concurrently with any method; it waits for the writes in flight.
+// time, concurrently with any method; it waits for the writes in RocksDB
+// to end, until ctx ends.
 func (b *Backend) Resume(ctx context.Context) error {
 	if err := b.enter(ctx, "resume", ""); err != nil {
 		return err
@@ -127,15 +141,15 @@ func (b *Backend) Resume(ctx context.Context) error {
 		if err == nil {
 			return nil
 		}
-		if statusCode(err) != statusBusy {
+		if err != errWritesInFlight && statusCode(err) != statusBusy {
 			return fmt.Errorf("rocksdb: resume %q: %w: %w", b.dir, ErrWritesStopped, err)
 		}
 		t := time.NewTimer(resumePoll)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return fmt.Errorf("rocksdb: resume %q: RocksDB is still recovering (after a full disk, it waits for %d bytes free): %w: %w",
-				b.dir, b.opts.WriteBufferSize, ErrWritesStopped, ctx.Err())
+			return fmt.Errorf("rocksdb: resume %q: still stopped (%v; after a full disk, RocksDB waits for %d bytes free): %w: %w",
+				b.dir, err, b.opts.WriteBufferSize, ErrWritesStopped, ctx.Err())
 		case <-t.C:
 		}
 	}

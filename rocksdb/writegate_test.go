@@ -122,6 +122,25 @@ func TestResumeClosedOrReadOnly(t *testing.T) {
 	require.ErrorIs(t, ro.Resume(ctx), context.Canceled)
 }
 
+// TestResumeWithAWriteStuck: Resume does not wait past its context for a
+// write that is stuck in RocksDB, and refused writes do not queue behind
+// it.
+func TestResumeWithAWriteStuck(t *testing.T) {
+	b, _ := openTemp(t, nil)
+	stopWrites(b, errInjected)
+	b.gate.mu.RLock() // a write in RocksDB
+	ctx, cancel := context.WithTimeout(bg, 3*resumePoll)
+	defer cancel()
+	err := b.Resume(ctx)
+	require.ErrorIs(t, err, ErrWritesStopped)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorContains(t, err, "writes in flight")
+	require.ErrorIs(t, b.Put(bg, "k", textEntry("v", 1)), ErrWritesStopped)
+	b.gate.mu.RUnlock()
+	require.NoError(t, b.Resume(bg))
+	require.NoError(t, b.Put(bg, "k", textEntry("v", 1)))
+}
+
 // TestWritesStopAndResumeConcurrently runs writers while writes stop and
 // resume, for the race detector: every write succeeds or is refused with
 // ErrWritesStopped, and every acknowledged one is stored.
