@@ -172,7 +172,7 @@ func TestWritesStopAndResumeConcurrently(t *testing.T) {
 			}
 		})
 	}
-	for range 20 {
+	for range 10 {
 		stopWrites(b, errInjected)
 		time.Sleep(time.Millisecond)
 		require.NoError(t, b.Resume(bg))
