@@ -91,9 +91,9 @@ func TestWritesStopped(t *testing.T) {
 
 	require.NoError(t, b.Resume(bg))
 	for name, write := range writes {
-		require.NoError(t, write(b, "after"), name)
+		require.NoError(t, write(b, "after/"+name), name)
 	}
-	got, err = b.Get(bg, "after")
+	got, err = b.Get(bg, "after/Put")
 	require.NoError(t, err)
 	require.Equal(t, "new", string(got.Value))
 }
