@@ -38,6 +38,7 @@ type Backend struct {
 	h      handles    // C objects of the read paths
 	cache  *metaCache // nil when disabled
 	life   *lifecycle
+	gate   writeGate // stops writes after an I/O error
 
 	recordBufs sync.Pool // *[]byte, records being written
 	readBufs   sync.Pool // *[]byte, records being read
@@ -85,6 +86,7 @@ func Open(dir string, opts *Options) (*Backend, error) {
 		}
 	}
 	b := &Backend{dir: dir, path: path, opts: o, native: newNativeOptions(&o), cache: newMetaCache(o.MetaCacheEntries)}
+	b.native.logTo(dir, !o.ReadOnly)
 	if err := b.openDB(exists); err != nil {
 		b.native.destroy()
 		if !o.ReadOnly {
@@ -227,7 +229,9 @@ func (b *Backend) enter(ctx context.Context, op, key string) error {
 	return nil
 }
 
-// enterWrite is enter for writes, which a read-only backend refuses.
+// enterWrite is enter for writes, which a read-only backend refuses, and
+// the write gate refuses while writes are stopped (see writeGate). A nil
+// error must be paired with b.leaveWrite().
 func (b *Backend) enterWrite(ctx context.Context, op, key string) error {
 	if err := b.enter(ctx, op, key); err != nil {
 		return err
@@ -235,6 +239,10 @@ func (b *Backend) enterWrite(ctx context.Context, op, key string) error {
 	if b.opts.ReadOnly {
 		b.life.leave()
 		return errReadOnly(op, key)
+	}
+	if err := b.gateWrite(op, key); err != nil {
+		b.life.leave()
+		return err
 	}
 	return nil
 }

@@ -55,6 +55,9 @@
 //   - backend.ErrReadOnly: a write to a Backend opened with ReadOnly;
 //   - backend.ErrClosed: any call after Close began;
 //   - the context's error, when ctx ended before or during the call;
+//   - ErrWritesStopped: a write that failed with an I/O error (a full disk,
+//     EIO) or corruption, and every write after it until RocksDB recovers
+//     (see Full disk below);
 //   - from Open, fs.ErrNotExist when the directory holds no database and
 //     CreateIfMissing is off, and ErrLocked when another read-write handle
 //     holds the database.
@@ -72,6 +75,15 @@
 // call any method, Close included (the scan then ends with ErrClosed after
 // the batch it already read), and a slow loop body delays nobody.
 //
+// Writes share a gate (a read-write lock held shared while a write is in
+// RocksDB, so that concurrent writes still share RocksDB's write groups
+// and fsyncs). The write that fails with an error that stops writes
+// closes it before it returns; a write that enters afterwards is refused
+// without calling RocksDB. Writes that were already inside RocksDB then
+// are refused by RocksDB itself, which checks its background error before
+// it writes its log. Resume, and the automatic probe, hold the gate
+// exclusively: no write is in RocksDB while RocksDB recovers.
+//
 // # Caveats
 //
 // Durability. Without Options.Sync, a write returns once it is in
@@ -83,6 +95,28 @@
 // writes: a WriteBatch is whole or absent. With Sync, every write waits for
 // an fsync of the log (concurrent writers share fsyncs), which costs
 // milliseconds on most disks. PutMeta always syncs.
+//
+// Full disk. When the disk is full (or a write fails with another I/O
+// error), RocksDB stops accepting writes (a "background error"), and so
+// does the Backend: writes return errors wrapping ErrWritesStopped, reads
+// keep working, and no acknowledged write is lost. RocksDB recovers by
+// itself from a full disk once the free space on the database's file
+// system reaches Options.WriteBufferSize (64 MiB by default: its reserved
+// disk buffer, so that recovery does not fill the disk again at once); it
+// checks every 5 seconds. A refused write notices within a second, or
+// Resume waits for it. For other I/O errors, Resume asks RocksDB to
+// recover at once. Keep at least WriteBufferSize free, plus room for
+// RocksDB's compactions: a smaller WriteBufferSize lowers the free space
+// needed to resume, at the cost of more, smaller table files. A
+// read-write Open of a database whose disk is still full fails (RocksDB
+// writes the log it replays into a table file); a ReadOnly Open reads it.
+//
+// The info log. RocksDB's informational log is the file LOG in the
+// database directory, renamed LOG.old past 8 MiB. The Backend gives
+// RocksDB a logger of its own that ignores write errors: RocksDB's own
+// logger, in builds with assertions such as Debian's, aborts the process
+// on the first line it logs after one failed to be written, which a full
+// disk caused at once.
 //
 // One writer. RocksDB locks a database for one read-write handle. A second
 // read-write Open of the same directory, in this process or another, fails
@@ -102,12 +136,16 @@
 // seen, but each key is yielded at most once, in order, and every key that
 // exists for the whole scan is yielded.
 //
-// Memory. Besides RocksDB's memtables (64 MiB each, at most two per column
-// family by default), the Backend holds the block cache (BlockCacheSize,
+// Memory. Besides RocksDB's memtables (Options.WriteBufferSize each, 64
+// MiB by default, at most two per column family), the Backend holds the block cache (BlockCacheSize,
 // 64 MiB by default) and the metadata cache (at most about 20 MiB by
 // default).
 //
 // grocksdb. The read paths call RocksDB's C API directly, batching calls
 // that grocksdb makes one by one; they take RocksDB's handles out of
-// grocksdb's, whose layout a build check pins to grocksdb v1.7.14.
+// grocksdb's, whose layout a build check pins to grocksdb v1.7.14. The
+// info logger and Resume are C++ (recovery.cc), for RocksDB 7.8's C API
+// has neither a logger of one's own nor a resume call; they rely on the
+// C API's wrappers being a DB* and a shared pointer to a Logger, as they
+// are in every release.
 package rocksdb

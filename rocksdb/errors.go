@@ -13,11 +13,21 @@ import (
 // process id the message names). RocksDB allows one writer per database.
 var ErrLocked = errors.New("rocksdb: database is locked by another handle")
 
+// ErrWritesStopped is wrapped by the error of a write that failed with an
+// error that stops RocksDB's writes (an I/O error, such as a full disk, or
+// corruption), and by the error of every write refused after one, without
+// reaching RocksDB, until RocksDB has recovered: by itself when it can
+// (after a full disk, once the free space reaches Options.WriteBufferSize;
+// the next write notices within a second), or on Backend.Resume. Reads
+// keep working meanwhile. See the package doc.
+var ErrWritesStopped = errors.New("rocksdb: writes stopped by a write error, until RocksDB recovers")
+
 // Status codes of RocksDB, as the C API reports them: it gives a status
 // only as the text of Status::ToString, whose fixed prefix is the code.
 const (
 	statusCorruption = "Corruption"
 	statusIOError    = "IO error"
+	statusBusy       = "Resource busy"
 )
 
 // statusCode returns the code of a RocksDB status error: the text before
@@ -25,6 +35,14 @@ const (
 func statusCode(err error) string {
 	code, _, _ := strings.Cut(err.Error(), ": ")
 	return code
+}
+
+// stopsWrites reports whether the error of a write is one that RocksDB
+// makes a background error of, after which it refuses writes until it
+// recovers: an I/O error (a full disk included) or corruption.
+func stopsWrites(err error) bool {
+	c := statusCode(err)
+	return c == statusIOError || c == statusCorruption
 }
 
 // nativeError maps an error of RocksDB onto the sentinels of package
@@ -57,4 +75,8 @@ func errReadOnly(op, key string) error {
 
 func errContext(op, key string, err error) error {
 	return fmt.Errorf("rocksdb: %s %q: %w", op, key, err)
+}
+
+func errStopped(op, key string, cause error) error {
+	return fmt.Errorf("rocksdb: %s %q: refused: %w: %w", op, key, ErrWritesStopped, cause)
 }

@@ -1,5 +1,6 @@
 package rocksdb
 
+// #cgo CXXFLAGS: -std=c++17
 // #cgo LDFLAGS: -lrocksdb
 // #include <stdlib.h>
 // #include "native.h"

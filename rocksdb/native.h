@@ -7,6 +7,10 @@
 #include <stdint.h>
 #include <rocksdb/c.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
 	int found;
 	size_t len;                      // length of the stored value
@@ -47,5 +51,17 @@ typedef struct {
 } strata_slice;
 
 strata_slice strata_iter_value(strata_iter* s);
+
+// recovery.cc: an info logger that writes path with write(2) and ignores
+// errors (rotated to path.old past max bytes; 0: never), to hand to
+// rocksdb_options_set_info_log and then free; and DB::Resume, which
+// returns RocksDB's error (to release with rocksdb_free) or NULL.
+rocksdb_logger_t* strata_logger_new(const char* path, size_t max, int level);
+void strata_logger_free(rocksdb_logger_t* l);
+char* strata_resume(rocksdb_t* db);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -56,6 +56,8 @@ func TestOpenMissing(t *testing.T) {
 
 	_, err = Open(dir, &Options{Compression: Compression(42)})
 	require.ErrorContains(t, err, "Compression(42)")
+	_, err = Open(dir, &Options{WriteBufferSize: -1})
+	require.ErrorContains(t, err, "WriteBufferSize")
 }
 
 func TestReadOnly(t *testing.T) {

@@ -47,6 +47,14 @@ type Options struct {
 	// disables the filters.
 	BloomBitsPerKey float64
 
+	// WriteBufferSize is the size in bytes of RocksDB's write buffer (a
+	// memtable; each column family fills one while at most one more is
+	// being flushed). It is also the free space that RocksDB waits for,
+	// after a full disk stopped its writes, before it resumes them by
+	// itself (its reserved disk buffer; see ErrWritesStopped). 0 means
+	// 64 MiB, RocksDB's default.
+	WriteBufferSize int64
+
 	// MetaCacheEntries bounds the in-memory cache of the latest metadata
 	// (timestamp, tombstone flag, encoding, or absence) of keys that this
 	// Backend wrote or stat'ed, which answers Stat without a read. It is
@@ -71,6 +79,7 @@ const (
 // Defaults of the tuning knobs.
 const (
 	DefaultBlockCacheSize   = 64 << 20
+	DefaultWriteBufferSize  = 64 << 20
 	DefaultBloomBitsPerKey  = 10
 	DefaultMetaCacheEntries = 1 << 17
 )
@@ -110,6 +119,12 @@ func (o *Options) withDefaults() (Options, error) {
 	}
 	if r.Compression < CompressionLZ4 || r.Compression > CompressionZSTD {
 		return r, fmt.Errorf("rocksdb: invalid %v", r.Compression)
+	}
+	if r.WriteBufferSize < 0 {
+		return r, fmt.Errorf("rocksdb: invalid WriteBufferSize %d", r.WriteBufferSize)
+	}
+	if r.WriteBufferSize == 0 {
+		r.WriteBufferSize = DefaultWriteBufferSize
 	}
 	if r.BlockCacheSize == 0 {
 		r.BlockCacheSize = DefaultBlockCacheSize
@@ -166,8 +181,7 @@ func newNativeOptions(o *Options) *nativeOptions {
 	n.db.SetCreateIfMissingColumnFamilies(!o.ReadOnly)
 	n.db.IncreaseParallelism(max(2, runtime.NumCPU()))
 	n.db.SetLevelCompactionDynamicLevelBytes(true)
-	n.db.SetKeepLogFileNum(4)
-	n.db.SetMaxLogFileSize(8 << 20)
+	n.db.SetWriteBufferSize(uint64(o.WriteBufferSize))
 	n.write.SetSync(o.Sync)
 	return n
 }

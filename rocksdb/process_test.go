@@ -26,17 +26,20 @@ const childEnv = "STRATA_ROCKSDB_TEST_CHILD"
 // runChild is the body of a child process; it never returns.
 func runChild(spec string) {
 	mode, dir, _ := strings.Cut(spec, " ")
-	var err error
-	switch mode {
-	case "write":
-		err = childWrite(dir)
-	case "hold":
-		err = childHold(dir)
-	default:
-		err = fmt.Errorf("unknown mode %q", mode)
+	err := fmt.Errorf("unknown mode %q", mode)
+	if run, ok := childModes[mode]; ok {
+		err = run(dir)
 	}
 	fmt.Fprintln(os.Stderr, "child:", err)
 	os.Exit(2)
+}
+
+// childModes are the bodies of child processes by mode; a body exits the
+// process itself when it succeeds. Files of tests that need a child add
+// theirs in init.
+var childModes = map[string]func(dir string) error{
+	"write": childWrite,
+	"hold":  childHold,
 }
 
 // childWrite writes keys without Sync until it is killed, and prints each

@@ -2,8 +2,10 @@ package rocksdb
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/linxGnu/grocksdb"
 	"github.com/stretchr/testify/require"
@@ -126,4 +128,49 @@ func TestScanLargeValues(t *testing.T) {
 		n++
 	}
 	require.Equal(t, 4, n)
+}
+
+// TestScanMetaBatches: ScanMeta reads past a batch, values of any size
+// included, stops at the prefix, and its loop body may Close the backend.
+func TestScanMetaBatches(t *testing.T) {
+	b, _ := openTemp(t, nil)
+	n := 2*metaScanBatch + 3
+	for i := range n {
+		v := []byte(fmt.Sprint(i))
+		if i == metaScanBatch {
+			v = bytes.Repeat([]byte("x"), 2*inlineValue)
+		}
+		require.NoError(t, b.PutMeta(bg, fmt.Sprintf("m/%04d", i), v))
+	}
+	require.NoError(t, b.PutMeta(bg, "n", []byte("past the prefix")))
+	i := 0
+	for r, err := range b.ScanMeta(bg, "m/") {
+		require.NoError(t, err)
+		require.Equal(t, fmt.Sprintf("m/%04d", i), r.Name)
+		if i == metaScanBatch {
+			require.Len(t, r.Value, 2*inlineValue)
+		} else {
+			require.Equal(t, fmt.Sprint(i), string(r.Value))
+		}
+		i++
+	}
+	require.Equal(t, n, i)
+
+	ctx, cancel := context.WithTimeout(bg, 5*time.Second)
+	defer cancel()
+	var errs []error
+	i = 0
+	for _, err := range b.ScanMeta(bg, "m/") {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if i == 0 {
+			require.NoError(t, b.Close(ctx), "the loop body closes the backend")
+		}
+		i++
+	}
+	require.Equal(t, metaScanBatch, i, "the batch already read is yielded")
+	require.Len(t, errs, 1)
+	require.ErrorIs(t, errs[0], backend.ErrClosed)
 }

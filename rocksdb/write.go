@@ -15,7 +15,7 @@ func (b *Backend) Put(ctx context.Context, key string, e backend.Entry) error {
 	if err := b.enterWrite(ctx, "put", key); err != nil {
 		return err
 	}
-	defer b.life.leave()
+	defer b.leaveWrite()
 	buf := getBuffer(&b.recordBufs, 512)
 	defer putBuffer(&b.recordBufs, buf)
 	rec, err := backend.AppendRecord((*buf)[:0], e)
@@ -25,7 +25,7 @@ func (b *Backend) Put(ctx context.Context, key string, e backend.Entry) error {
 	}
 	if b.cache == nil {
 		if err := b.db.PutCF(b.native.write, b.data, keyBytes(key), rec); err != nil {
-			return nativeError("put", key, err)
+			return b.writeError("put", key, err)
 		}
 		return nil
 	}
@@ -34,7 +34,7 @@ func (b *Backend) Put(ctx context.Context, key string, e backend.Entry) error {
 	defer s.mu.Unlock()
 	if err := b.db.PutCF(b.native.write, b.data, keyBytes(key), rec); err != nil {
 		s.forget(key)
-		return nativeError("put", key, err)
+		return b.writeError("put", key, err)
 	}
 	s.set(key, metaOf(&e))
 	return nil
@@ -45,10 +45,10 @@ func (b *Backend) Remove(ctx context.Context, key string) error {
 	if err := b.enterWrite(ctx, "remove", key); err != nil {
 		return err
 	}
-	defer b.life.leave()
+	defer b.leaveWrite()
 	if b.cache == nil {
 		if err := b.db.DeleteCF(b.native.write, b.data, keyBytes(key)); err != nil {
-			return nativeError("remove", key, err)
+			return b.writeError("remove", key, err)
 		}
 		return nil
 	}
@@ -57,7 +57,7 @@ func (b *Backend) Remove(ctx context.Context, key string) error {
 	defer s.mu.Unlock()
 	if err := b.db.DeleteCF(b.native.write, b.data, keyBytes(key)); err != nil {
 		s.forget(key)
-		return nativeError("remove", key, err)
+		return b.writeError("remove", key, err)
 	}
 	s.set(key, cachedMeta{absent: true})
 	return nil
@@ -73,7 +73,7 @@ func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
 	if err := b.enterWrite(ctx, "write batch", first); err != nil {
 		return err
 	}
-	defer b.life.leave()
+	defer b.leaveWrite()
 	if len(ops) == 0 {
 		return nil
 	}
@@ -95,7 +95,7 @@ func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
 	}
 	if b.cache == nil {
 		if err := b.db.Write(b.native.write, wb); err != nil {
-			return nativeError("write batch", first, err)
+			return b.writeError("write batch", first, err)
 		}
 		return nil
 	}
@@ -105,7 +105,7 @@ func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
 		for _, op := range ops {
 			b.cache.shard(op.Key).forget(op.Key)
 		}
-		return nativeError("write batch", first, err)
+		return b.writeError("write batch", first, err)
 	}
 	for _, op := range ops {
 		s := b.cache.shard(op.Key)
@@ -146,7 +146,7 @@ func (b *Backend) PutMeta(ctx context.Context, name string, value []byte) error 
 	if err := b.enterWrite(ctx, "put metadata", name); err != nil {
 		return err
 	}
-	defer b.life.leave()
+	defer b.leaveWrite()
 	var err error
 	if value == nil {
 		err = b.db.DeleteCF(b.sync, b.meta, keyBytes(name))
@@ -154,7 +154,7 @@ func (b *Backend) PutMeta(ctx context.Context, name string, value []byte) error 
 		err = b.db.PutCF(b.sync, b.meta, keyBytes(name), value)
 	}
 	if err != nil {
-		return nativeError("put metadata", name, err)
+		return b.writeError("put metadata", name, err)
 	}
 	return nil
 }
