@@ -19,4 +19,8 @@ var (
 	ErrClosed = errors.New("backend: closed")
 	// ErrInvalidKey: the technology cannot store this key (too long, say).
 	ErrInvalidKey = errors.New("backend: invalid key")
+	// ErrUnavailable: the backend cannot serve the operation for now (a
+	// full disk, say); the same operation may succeed later, and nothing
+	// was changed. rocksdb.ErrWritesStopped wraps it.
+	ErrUnavailable = errors.New("backend: temporarily unavailable")
 )

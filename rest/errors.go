@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/backend"
 	"github.com/stratakv/strata/hlc"
 )
 
@@ -31,6 +32,9 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 		code = http.StatusTooManyRequests
 	case errors.Is(err, strata.ErrClosed), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		code = http.StatusServiceUnavailable
+	case errors.Is(err, backend.ErrUnavailable):
+		code = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "1")
 	}
 	if code >= 500 {
 		h.opts.Logger.Error("rest: store error", "err", err)

@@ -19,8 +19,10 @@ var ErrLocked = errors.New("rocksdb: database is locked by another handle")
 // reaching RocksDB, until RocksDB has recovered: by itself when it can
 // (after a full disk, once the free space reaches Options.WriteBufferSize;
 // the next write notices within a second), or on Backend.Resume. Reads
-// keep working meanwhile. See the package doc.
-var ErrWritesStopped = errors.New("rocksdb: writes stopped by a write error, until RocksDB recovers")
+// keep working meanwhile. See the package doc. It wraps
+// backend.ErrUnavailable, which is how code that does not import this
+// package (an HTTP handler answering 503, say) recognizes it.
+var ErrWritesStopped = fmt.Errorf("rocksdb: writes stopped by a write error, until RocksDB recovers: %w", backend.ErrUnavailable)
 
 // Status codes of RocksDB, as the C API reports them: it gives a status
 // only as the text of Status::ToString, whose fixed prefix is the code.
