@@ -125,7 +125,9 @@ func TestPreviousSecretIsAccepted(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "reply to x", string(reply))
 	}
-	require.Panics(t, func() { httptransport.NewHandler(newRecorder(), &httptransport.HandlerOptions{Secret: []byte("short")}) })
+	require.Panics(t, func() {
+		httptransport.NewHandler(newRecorder(), &httptransport.HandlerOptions{Secret: []byte("short")})
+	})
 	_, err := httptransport.NewClientWithOptions("east", nil, &httptransport.ClientOptions{Secret: []byte("short")})
 	require.Error(t, err)
 }

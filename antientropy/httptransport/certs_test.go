@@ -7,8 +7,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"math/big"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -81,4 +84,17 @@ func serverTLS(ca *testCA, cert tls.Certificate, optional bool) *tls.Config {
 // clientTLS trusts servers that ca signed and presents certs.
 func clientTLS(ca *testCA, certs ...tls.Certificate) *tls.Config {
 	return &tls.Config{RootCAs: ca.pool, Certificates: certs, MinVersion: tls.VersionTLS12}
+}
+
+// writePEM writes cert and its key as dir/name.crt and dir/name.key.
+func writePEM(t *testing.T, dir, name string, cert tls.Certificate) {
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".crt"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o600))
+	der, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
+}
+
+// writeCA writes the CA's certificate as dir/name.
+func (ca *testCA) write(t *testing.T, dir, name string) {
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw}), 0o600))
 }
