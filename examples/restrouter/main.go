@@ -17,6 +17,29 @@
 //	restrouter -listen 127.0.0.1:8001 -id east -peers west=http://127.0.0.1:8002 -backend rocksdb -dir /tmp/east
 //	restrouter -listen 127.0.0.1:8002 -id west -peers east=http://127.0.0.1:8001 -backend rocksdb -dir /tmp/west
 //
+// # Secured replication
+//
+// Replication can be authenticated by mutual TLS, by a shared secret that
+// signs every message (which also holds through a proxy that terminates
+// TLS), or both; see package httptransport. Each replica has a
+// certificate for its -id (as a DNS name or the common name) signed by the
+// replicas' CA, and the same secret file (at least 16 bytes, e.g. made by
+// `openssl rand -hex 32`, readable only by the service):
+//
+//	restrouter -listen 127.0.0.1:8001 -id east -peers west=https://127.0.0.1:8002 \
+//	    -tls-cert east.crt -tls-key east.key -tls-ca ca.crt -secret-file replication.secret
+//	restrouter -listen 127.0.0.1:8002 -id west -peers east=https://127.0.0.1:8001 \
+//	    -tls-cert west.crt -tls-key west.key -tls-ca ca.crt -secret-file replication.secret
+//
+// -tls-cert and -tls-key serve HTTPS (the key/value API too) and are
+// presented to peers as the client certificate. -tls-ca verifies the
+// peers' server certificates and, on /replication/, requires a client
+// certificate that it verifies and that names the sending replica; the
+// key/value API does not ask for one. Without -tls-ca, peers' certificates
+// are verified against the system's roots and replication relies on the
+// secret alone. -secret-file signs and verifies every replication message
+// and reply.
+//
 // # HTTP API
 //
 // PUT /kv/KEY stores the body under KEY, with the Content-Type as its
@@ -90,6 +113,8 @@ type config struct {
 	peers                  map[string]string // name → base URL of the peer's router
 	interval               time.Duration
 	maxValue               int
+	tlsCert, tlsKey, tlsCA string // PEM files: this router's certificate and key, the replicas' CA
+	secretFile             string // the shared secret of replication
 }
 
 func main() {
@@ -129,6 +154,10 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&cfg.interval, "interval", antientropy.DefaultInterval, "replication interval (the same on every peer)")
 	// A value must fit in one replication message (1 MiB) to replicate.
 	fs.IntVar(&cfg.maxValue, "max-value", 256<<10, "largest value accepted, in bytes")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "certificate (PEM) to serve HTTPS with and to present to peers; needs -tls-key")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "private key (PEM) of -tls-cert")
+	fs.StringVar(&cfg.tlsCA, "tls-ca", "", "CA certificates (PEM) that verify the peers, as servers and as clients of /replication/ (mutual TLS); needs -tls-cert")
+	fs.StringVar(&cfg.secretFile, "secret-file", "", "file holding the secret that signs replication messages (the same on every peer, at least 16 bytes)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -148,6 +177,10 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		return cfg, errors.New("-peers needs -id, the name the peers know this replica by")
 	case cfg.maxValue <= 0:
 		return cfg, fmt.Errorf("-max-value %d: want a positive size", cfg.maxValue)
+	case (cfg.tlsCert == "") != (cfg.tlsKey == ""):
+		return cfg, errors.New("-tls-cert and -tls-key go together")
+	case cfg.tlsCA != "" && cfg.tlsCert == "":
+		return cfg, errors.New("-tls-ca needs -tls-cert and -tls-key (mutual TLS)")
 	}
 	return cfg, nil
 }
@@ -213,8 +246,17 @@ func run(ctx context.Context, cfg config, ln net.Listener, logger *slog.Logger) 
 	defer cancelRun()
 	var replica *antientropy.Replica
 	var wg sync.WaitGroup
+	sec, err := loadSecurity(cfg)
+	if err != nil {
+		return err
+	}
 	if len(cfg.peers) > 0 {
-		client := httptransport.NewClient(cfg.id, cfg.peers, &http.Client{Timeout: 30 * time.Second}, 0)
+		client, err := httptransport.NewClientWithOptions(cfg.id, cfg.peers,
+			&httptransport.ClientOptions{TLS: sec.clientTLS, Secret: sec.secret, Logger: logger})
+		if err != nil {
+			return err
+		}
+		defer client.Close()
 		replica, err = antientropy.New(store, client, &antientropy.Options{ID: cfg.id, Interval: cfg.interval, Logger: logger})
 		if err != nil {
 			return err
@@ -223,15 +265,23 @@ func run(ctx context.Context, cfg config, ln net.Listener, logger *slog.Logger) 
 		wg.Go(func() { _ = replica.Run(runCtx) })
 	}
 
-	router := NewRouter(store, &RouterOptions{MaxValueSize: cfg.maxValue, Replica: replica, Context: runCtx, Logger: logger})
+	router := NewRouter(store, &RouterOptions{MaxValueSize: cfg.maxValue, Replica: replica, Context: runCtx, Logger: logger,
+		Replication: &httptransport.HandlerOptions{Secret: sec.secret, CertNames: cfg.tlsCA != ""}})
 	srv := &http.Server{
 		Handler:           router,
+		TLSConfig:         sec.serverTLS,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() {
+		if sec.serverTLS != nil {
+			serveErr <- srv.ServeTLS(ln, "", "")
+		} else {
+			serveErr <- srv.Serve(ln)
+		}
+	}()
 	logger.Info("restrouter: serving", "addr", ln.Addr().String(), "keyexpr", store.KeyExpr(),
 		"backend", cfg.backend, "replica", cfg.id, "peers", len(cfg.peers))
 
