@@ -64,9 +64,13 @@ func (s *natsServer) stop() {
 
 func (s *natsServer) url() string { return fmt.Sprintf("nats://127.0.0.1:%d", s.opts.Port) }
 
-// connect connects to s, reconnecting for ever.
+// connect connects to s, and only s (not to the other servers of its
+// cluster that it learns of), reconnecting for ever.
 func connect(t *testing.T, s *natsServer) *nats.Conn {
-	nc, err := nats.Connect(s.url(), nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond), nats.Timeout(5*time.Second))
+	nc, err := nats.Connect(s.url(), nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond), nats.Timeout(5*time.Second),
+		nats.IgnoreDiscoveredServers(),
+		nats.DisconnectErrHandler(func(c *nats.Conn, err error) { t.Logf("connection to %s lost: %v", s.url(), err) }),
+		nats.ReconnectHandler(func(c *nats.Conn) { t.Logf("connection to %s restored", c.ConnectedUrl()) }))
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	return nc
