@@ -40,6 +40,13 @@
 // secret alone. -secret-file signs and verifies every replication message
 // and reply.
 //
+// Over NATS instead, the replicas need no address of each other, only
+// the servers' (-nats-creds names a credentials file; with -tls-ca, the
+// connection uses TLS with -tls-cert as its client certificate):
+//
+//	restrouter -listen 127.0.0.1:8001 -id east -nats nats://127.0.0.1:4222
+//	restrouter -listen 127.0.0.1:8002 -id west -nats nats://127.0.0.1:4222
+//
 // # HTTP API
 //
 // PUT /kv/KEY stores the body under KEY, with the Content-Type as its
@@ -115,6 +122,7 @@ type config struct {
 	maxValue               int
 	tlsCert, tlsKey, tlsCA string // PEM files: this router's certificate and key, the replicas' CA
 	secretFile             string // the shared secret of replication
+	natsURL, natsCreds     string // replicate over NATS instead of HTTP
 }
 
 func main() {
@@ -157,6 +165,8 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "certificate (PEM) to serve HTTPS with and to present to peers; needs -tls-key")
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "private key (PEM) of -tls-cert")
 	fs.StringVar(&cfg.tlsCA, "tls-ca", "", "CA certificates (PEM) that verify the peers, as servers and as clients of /replication/ (mutual TLS); needs -tls-cert")
+	fs.StringVar(&cfg.natsURL, "nats", "", "replicate over NATS at these server URLs (comma-separated) instead of with -peers over HTTP")
+	fs.StringVar(&cfg.natsCreds, "nats-creds", "", "NATS user credentials file, with -nats")
 	fs.StringVar(&cfg.secretFile, "secret-file", "", "file holding the secret that signs replication messages (the same on every peer, at least 16 bytes)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -175,6 +185,12 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		return cfg, errors.New("-backend rocksdb needs -dir")
 	case len(cfg.peers) > 0 && cfg.id == "":
 		return cfg, errors.New("-peers needs -id, the name the peers know this replica by")
+	case cfg.natsURL != "" && cfg.id == "":
+		return cfg, errors.New("-nats needs -id, the name the peers know this replica by")
+	case cfg.natsURL != "" && len(cfg.peers) > 0:
+		return cfg, errors.New("-nats and -peers: choose one transport")
+	case cfg.natsCreds != "" && cfg.natsURL == "":
+		return cfg, errors.New("-nats-creds needs -nats")
 	case cfg.maxValue <= 0:
 		return cfg, fmt.Errorf("-max-value %d: want a positive size", cfg.maxValue)
 	case (cfg.tlsCert == "") != (cfg.tlsKey == ""):
@@ -250,23 +266,29 @@ func run(ctx context.Context, cfg config, ln net.Listener, logger *slog.Logger) 
 	if err != nil {
 		return err
 	}
-	if len(cfg.peers) > 0 {
-		client, err := httptransport.NewClientWithOptions(cfg.id, cfg.peers,
-			&httptransport.ClientOptions{TLS: sec.clientTLS, Secret: sec.secret, Logger: logger})
+	overHTTP := len(cfg.peers) > 0
+	if overHTTP || cfg.natsURL != "" {
+		rep, err := openReplication(cfg, sec, store.KeyExpr(), logger)
 		if err != nil {
 			return err
 		}
-		defer client.Close()
-		replica, err = antientropy.New(store, client, &antientropy.Options{ID: cfg.id, Interval: cfg.interval, Logger: logger})
+		defer rep.close()
+		replica, err = antientropy.New(store, rep.transport, &antientropy.Options{ID: cfg.id, Interval: cfg.interval,
+			MaxMessageSize: rep.maxMessageSize, Logger: logger})
 		if err != nil {
 			return err
 		}
 		defer replica.Close()
+		if rep.serve != nil {
+			if err := rep.serve(replica); err != nil {
+				return err
+			}
+		}
 		wg.Go(func() { _ = replica.Run(runCtx) })
 	}
 
 	router := NewRouter(store, &RouterOptions{MaxValueSize: cfg.maxValue, Replica: replica, Context: runCtx, Logger: logger,
-		Replication: &httptransport.HandlerOptions{Secret: sec.secret, CertNames: cfg.tlsCA != ""}})
+		Replication: &httptransport.HandlerOptions{Secret: sec.secret, CertNames: cfg.tlsCA != ""}, NoReplicationEndpoint: !overHTTP})
 	srv := &http.Server{
 		Handler:           router,
 		TLSConfig:         sec.serverTLS,

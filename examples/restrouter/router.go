@@ -46,6 +46,9 @@ type RouterOptions struct {
 	// certificate checks, limits). Nil: the defaults. Its Context and
 	// Logger, if nil, are the ones above.
 	Replication *httptransport.HandlerOptions
+	// NoReplicationEndpoint leaves /replication/ out, when Replica
+	// replicates over another transport.
+	NoReplicationEndpoint bool
 }
 
 // Router is the http.Handler of the router: /kv/ over a Store, /stats, and
@@ -72,7 +75,7 @@ func NewRouter(store *strata.Store, opts *RouterOptions) *Router {
 		o.Logger = slog.Default()
 	}
 	rt := &Router{store: store, replica: o.Replica, maxValue: int64(o.MaxValueSize), logger: o.Logger}
-	if o.Replica != nil {
+	if o.Replica != nil && !o.NoReplicationEndpoint {
 		var ho httptransport.HandlerOptions
 		if o.Replication != nil {
 			ho = *o.Replication
