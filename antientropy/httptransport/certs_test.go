@@ -25,7 +25,7 @@ type testCA struct {
 	pool *x509.CertPool
 }
 
-func newCA(t *testing.T, name string) *testCA {
+func newCA(t testing.TB, name string) *testCA {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
 	tmpl := &x509.Certificate{
@@ -50,7 +50,7 @@ var serial int64 = 100
 
 // issue returns a certificate for name, valid for both client and server
 // authentication, on 127.0.0.1 too.
-func (ca *testCA) issue(t *testing.T, name string) tls.Certificate {
+func (ca *testCA) issue(t testing.TB, name string) tls.Certificate {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
 	serial++
