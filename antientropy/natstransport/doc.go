@@ -65,4 +65,15 @@
 // (more are dropped and counted, as a lossy network would lose them);
 // incoming requests too, at most Options.Concurrency at once (more wait).
 // Close stops receiving and waits for the handlings under way.
+//
+// # Caveats
+//
+// Broadcasts are at most once and unordered with respect to requests, as
+// NATS core delivers them: a replica that is disconnected misses them, and
+// anti-entropy repairs what it missed. MaxMessageSize is read from the
+// server the connection is on when it is called; servers of one cluster
+// should share one max_payload, or a message that fits one may be refused
+// by another (nats.ErrMaxPayload). A replica named twice on one space
+// (two processes with one ID) receives every request twice and both
+// answer; the requester takes the first answer.
 package natstransport
