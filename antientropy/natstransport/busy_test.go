@@ -39,7 +39,7 @@ func TestBusyBroadcastsAreDropped(t *testing.T) {
 	west, err := natstransport.New(connect(t, srv), "west", &natstransport.Options{Space: "s", Concurrency: 2})
 	require.NoError(t, err)
 	require.NoError(t, west.Serve(recv))
-	east, err := natstransport.New(connect(t, srv), "east", &natstransport.Options{Space: "s"})
+	east, err := natstransport.New(connect(t, srv), "east", &natstransport.Options{Space: "s", RequestTimeout: testWait})
 	require.NoError(t, err)
 
 	for i := range 5 {

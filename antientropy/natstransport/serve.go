@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
@@ -51,6 +52,11 @@ func (t *Transport) Close() error {
 		if err := s.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) && !errors.Is(err, nats.ErrBadSubscription) {
 			errs = append(errs, err)
 		}
+	}
+	if len(subs) > 0 {
+		// Once the server has the unsubscriptions, requests for this
+		// replica fail at once (no responders) instead of at their deadline.
+		_ = t.nc.FlushTimeout(5 * time.Second)
 	}
 	t.wg.Wait()
 	return errors.Join(errs...)
