@@ -60,7 +60,8 @@
 //		Secret: secret, RequireClientCert: true, CertNames: true})
 //	mux.Handle("/replication/", handler)
 //	srv := httptransport.NewServer(mux, serverTLS)
-//	go srv.ListenAndServeTLS("", "")
+//	srv.Addr = ":8443"
+//	go srv.ListenAndServeTLS("", "") // the certificate is in serverTLS
 //	go replica.Run(ctx)
 //
 // # Deadlines and slow peers

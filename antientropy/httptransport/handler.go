@@ -18,10 +18,10 @@ import (
 
 // Default values of HandlerOptions.
 const (
-	DefaultConcurrency      = 8
-	DefaultReadTimeout      = 30 * time.Second
-	DefaultHandleTimeout    = 30 * time.Second
-	DefaultBroadcastHandled = 5 * time.Minute
+	DefaultConcurrency             = 8
+	DefaultReadTimeout             = 30 * time.Second
+	DefaultHandleTimeout           = 30 * time.Second
+	DefaultHandlerBroadcastTimeout = 5 * time.Minute
 )
 
 // HandlerOptions configure a Handler; nil means the defaults.
@@ -132,7 +132,7 @@ func NewHandler(r antientropy.Receiver, opts *HandlerOptions) *Handler {
 		o.HandleTimeout = DefaultHandleTimeout
 	}
 	if o.BroadcastTimeout <= 0 {
-		o.BroadcastTimeout = DefaultBroadcastHandled
+		o.BroadcastTimeout = DefaultHandlerBroadcastTimeout
 	}
 	if o.now == nil {
 		o.now = time.Now

@@ -31,11 +31,11 @@ const (
 
 // Default values of Options.
 const (
-	DefaultPrefix         = "strata.ae"
-	DefaultRequestTimeout = 30 * time.Second
-	DefaultConcurrency    = 8
-	DefaultHandleTimeout  = 30 * time.Second
-	DefaultBroadcastTime  = 5 * time.Minute
+	DefaultPrefix           = "strata.ae"
+	DefaultRequestTimeout   = 30 * time.Second
+	DefaultConcurrency      = 8
+	DefaultHandleTimeout    = 30 * time.Second
+	DefaultBroadcastTimeout = 5 * time.Minute
 
 	// headerRoom is kept out of the connection's max payload for the
 	// headers of a message.
@@ -122,7 +122,7 @@ func New(nc *nats.Conn, self string, opts *Options) (*Transport, error) {
 		o.HandleTimeout = DefaultHandleTimeout
 	}
 	if o.BroadcastTimeout <= 0 {
-		o.BroadcastTimeout = DefaultBroadcastTime
+		o.BroadcastTimeout = DefaultBroadcastTimeout
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
