@@ -140,6 +140,7 @@ func TestReplayedMessageIsRefused(t *testing.T) {
 
 	resp := capt.resend(t, srv.URL, nil)
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	require.Contains(t, resp.Header.Get("WWW-Authenticate"), "Strata-HMAC-SHA256")
 	_, r := rec.counts()
 	require.Equal(t, 1, r)
 	require.Equal(t, uint64(1), h.Stats().Refused)

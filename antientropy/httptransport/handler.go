@@ -183,6 +183,9 @@ func (h *Handler) refuse(w http.ResponseWriter, req *http.Request, from, reason 
 	}
 	h.o.Logger.Log(req.Context(), level, "httptransport: message refused", "from", from, "remote", req.RemoteAddr,
 		"reason", reason, "refused", h.refused.Load())
+	if code == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Strata-HMAC-SHA256 realm="replication"`)
+	}
 	http.Error(w, http.StatusText(code)+": "+reason, code)
 }
 
