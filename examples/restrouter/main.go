@@ -17,6 +17,36 @@
 //	restrouter -listen 127.0.0.1:8001 -id east -peers west=http://127.0.0.1:8002 -backend rocksdb -dir /tmp/east
 //	restrouter -listen 127.0.0.1:8002 -id west -peers east=http://127.0.0.1:8001 -backend rocksdb -dir /tmp/west
 //
+// # Secured replication
+//
+// Replication can be authenticated by mutual TLS, by a shared secret that
+// signs every message (which also holds through a proxy that terminates
+// TLS), or both; see package httptransport. Each replica has a
+// certificate for its -id (as a DNS name or the common name) signed by the
+// replicas' CA, and the same secret file (at least 16 bytes, e.g. made by
+// `openssl rand -hex 32`, readable only by the service):
+//
+//	restrouter -listen 127.0.0.1:8001 -id east -peers west=https://127.0.0.1:8002 \
+//	    -tls-cert east.crt -tls-key east.key -tls-ca ca.crt -secret-file replication.secret
+//	restrouter -listen 127.0.0.1:8002 -id west -peers east=https://127.0.0.1:8001 \
+//	    -tls-cert west.crt -tls-key west.key -tls-ca ca.crt -secret-file replication.secret
+//
+// -tls-cert and -tls-key serve HTTPS (the key/value API too) and are
+// presented to peers as the client certificate. -tls-ca verifies the
+// peers' server certificates and, on /replication/, requires a client
+// certificate that it verifies and that names the sending replica; the
+// key/value API does not ask for one. Without -tls-ca, peers' certificates
+// are verified against the system's roots and replication relies on the
+// secret alone. -secret-file signs and verifies every replication message
+// and reply.
+//
+// Over NATS instead, the replicas need no address of each other, only
+// the servers' (-nats-creds names a credentials file; with -tls-ca, the
+// connection uses TLS with -tls-cert as its client certificate):
+//
+//	restrouter -listen 127.0.0.1:8001 -id east -nats nats://127.0.0.1:4222
+//	restrouter -listen 127.0.0.1:8002 -id west -nats nats://127.0.0.1:4222
+//
 // # HTTP API
 //
 // PUT /kv/KEY stores the body under KEY, with the Content-Type as its
@@ -90,6 +120,9 @@ type config struct {
 	peers                  map[string]string // name → base URL of the peer's router
 	interval               time.Duration
 	maxValue               int
+	tlsCert, tlsKey, tlsCA string // PEM files: this router's certificate and key, the replicas' CA
+	secretFile             string // the shared secret of replication
+	natsURL, natsCreds     string // replicate over NATS instead of HTTP
 }
 
 func main() {
@@ -129,6 +162,12 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&cfg.interval, "interval", antientropy.DefaultInterval, "replication interval (the same on every peer)")
 	// A value must fit in one replication message (1 MiB) to replicate.
 	fs.IntVar(&cfg.maxValue, "max-value", 256<<10, "largest value accepted, in bytes")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "certificate (PEM) to serve HTTPS with and to present to peers; needs -tls-key")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "private key (PEM) of -tls-cert")
+	fs.StringVar(&cfg.tlsCA, "tls-ca", "", "CA certificates (PEM) that verify the peers, as servers and as clients of /replication/ (mutual TLS); needs -tls-cert")
+	fs.StringVar(&cfg.natsURL, "nats", "", "replicate over NATS at these server URLs (comma-separated) instead of with -peers over HTTP")
+	fs.StringVar(&cfg.natsCreds, "nats-creds", "", "NATS user credentials file, with -nats")
+	fs.StringVar(&cfg.secretFile, "secret-file", "", "file holding the secret that signs replication messages (the same on every peer, at least 16 bytes)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -146,8 +185,18 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		return cfg, errors.New("-backend rocksdb needs -dir")
 	case len(cfg.peers) > 0 && cfg.id == "":
 		return cfg, errors.New("-peers needs -id, the name the peers know this replica by")
+	case cfg.natsURL != "" && cfg.id == "":
+		return cfg, errors.New("-nats needs -id, the name the peers know this replica by")
+	case cfg.natsURL != "" && len(cfg.peers) > 0:
+		return cfg, errors.New("-nats and -peers: choose one transport")
+	case cfg.natsCreds != "" && cfg.natsURL == "":
+		return cfg, errors.New("-nats-creds needs -nats")
 	case cfg.maxValue <= 0:
 		return cfg, fmt.Errorf("-max-value %d: want a positive size", cfg.maxValue)
+	case (cfg.tlsCert == "") != (cfg.tlsKey == ""):
+		return cfg, errors.New("-tls-cert and -tls-key go together")
+	case cfg.tlsCA != "" && cfg.tlsCert == "":
+		return cfg, errors.New("-tls-ca needs -tls-cert and -tls-key (mutual TLS)")
 	}
 	return cfg, nil
 }
@@ -213,25 +262,48 @@ func run(ctx context.Context, cfg config, ln net.Listener, logger *slog.Logger) 
 	defer cancelRun()
 	var replica *antientropy.Replica
 	var wg sync.WaitGroup
-	if len(cfg.peers) > 0 {
-		client := httptransport.NewClient(cfg.id, cfg.peers, &http.Client{Timeout: 30 * time.Second}, 0)
-		replica, err = antientropy.New(store, client, &antientropy.Options{ID: cfg.id, Interval: cfg.interval, Logger: logger})
+	sec, err := loadSecurity(cfg)
+	if err != nil {
+		return err
+	}
+	overHTTP := len(cfg.peers) > 0
+	if overHTTP || cfg.natsURL != "" {
+		rep, err := openReplication(cfg, sec, store.KeyExpr(), logger)
+		if err != nil {
+			return err
+		}
+		defer rep.close()
+		replica, err = antientropy.New(store, rep.transport, &antientropy.Options{ID: cfg.id, Interval: cfg.interval,
+			MaxMessageSize: rep.maxMessageSize, Logger: logger})
 		if err != nil {
 			return err
 		}
 		defer replica.Close()
+		if rep.serve != nil {
+			if err := rep.serve(replica); err != nil {
+				return err
+			}
+		}
 		wg.Go(func() { _ = replica.Run(runCtx) })
 	}
 
-	router := NewRouter(store, &RouterOptions{MaxValueSize: cfg.maxValue, Replica: replica, Context: runCtx, Logger: logger})
+	router := NewRouter(store, &RouterOptions{MaxValueSize: cfg.maxValue, Replica: replica, Context: runCtx, Logger: logger,
+		Replication: &httptransport.HandlerOptions{Secret: sec.secret, CertNames: cfg.tlsCA != ""}, NoReplicationEndpoint: !overHTTP})
 	srv := &http.Server{
 		Handler:           router,
+		TLSConfig:         sec.serverTLS,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() {
+		if sec.serverTLS != nil {
+			serveErr <- srv.ServeTLS(ln, "", "")
+		} else {
+			serveErr <- srv.Serve(ln)
+		}
+	}()
 	logger.Info("restrouter: serving", "addr", ln.Addr().String(), "keyexpr", store.KeyExpr(),
 		"backend", cfg.backend, "replica", cfg.id, "peers", len(cfg.peers))
 

@@ -30,6 +30,8 @@ func TestParseFlags(t *testing.T) {
 		{"-id", "e", "-peers", "west=127.0.0.1:8002"},
 		{"-id", "e", "-peers", "w=http://a,w=http://b"},
 		{"-max-value", "0"},
+		{"-tls-cert", "a.crt"},
+		{"-tls-ca", "ca.crt"},
 		{"extra"},
 	} {
 		_, err := parseFlags(args, io.Discard)

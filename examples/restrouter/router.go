@@ -42,6 +42,13 @@ type RouterOptions struct {
 	// Logger receives failures that the client cannot be told about.
 	// Nil: slog.Default().
 	Logger *slog.Logger
+	// Replication configures the /replication/ handler (its secret, client
+	// certificate checks, limits). Nil: the defaults. Its Context and
+	// Logger, if nil, are the ones above.
+	Replication *httptransport.HandlerOptions
+	// NoReplicationEndpoint leaves /replication/ out, when Replica
+	// replicates over another transport.
+	NoReplicationEndpoint bool
 }
 
 // Router is the http.Handler of the router: /kv/ over a Store, /stats, and
@@ -68,8 +75,18 @@ func NewRouter(store *strata.Store, opts *RouterOptions) *Router {
 		o.Logger = slog.Default()
 	}
 	rt := &Router{store: store, replica: o.Replica, maxValue: int64(o.MaxValueSize), logger: o.Logger}
-	if o.Replica != nil {
-		rt.replication = httptransport.NewHandler(o.Replica, &httptransport.HandlerOptions{Context: o.Context, Logger: o.Logger})
+	if o.Replica != nil && !o.NoReplicationEndpoint {
+		var ho httptransport.HandlerOptions
+		if o.Replication != nil {
+			ho = *o.Replication
+		}
+		if ho.Context == nil {
+			ho.Context = o.Context
+		}
+		if ho.Logger == nil {
+			ho.Logger = o.Logger
+		}
+		rt.replication = httptransport.NewHandler(o.Replica, &ho)
 	}
 	return rt
 }

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratakv/strata/antientropy/httptransport"
+)
+
+// writeCerts writes to dir a CA (ca.crt) and, for each name, a
+// certificate for name and 127.0.0.1 (name.crt, name.key); it returns the
+// CA's pool.
+func writeCerts(t *testing.T, dir string, names ...string) *x509.CertPool {
+	write := func(file, typ string, der []byte) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, file), pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600))
+	}
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "replicas"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	require.NoError(t, err)
+	ca, err := x509.ParseCertificate(caDER)
+	require.NoError(t, err)
+	write("ca.crt", "CERTIFICATE", caDER)
+	for i, name := range names {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		require.NoError(t, err)
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(i + 2)), Subject: pkix.Name{CommonName: name},
+			DNSNames: []string{name}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+		require.NoError(t, err)
+		write(name+".crt", "CERTIFICATE", der)
+		kder, err := x509.MarshalPKCS8PrivateKey(key)
+		require.NoError(t, err)
+		write(name+".key", "PRIVATE KEY", kder)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	return pool
+}
+
+// TestRunReplicatesSecured runs two routers that replicate over mutual
+// TLS with signed messages, set up by flags; a client without a
+// certificate reads the key/value API but cannot take part in
+// replication.
+func TestRunReplicatesSecured(t *testing.T) {
+	dir := t.TempDir()
+	pool := writeCerts(t, dir, "east", "west")
+	secretFile := filepath.Join(dir, "secret")
+	require.NoError(t, os.WriteFile(secretFile, []byte("0123456789abcdef0123456789abcdef\n"), 0o600))
+	f := func(n string) string { return filepath.Join(dir, n) }
+
+	lns := []net.Listener{listen(t), listen(t)}
+	urls := []string{"https://" + lns[0].Addr().String(), "https://" + lns[1].Addr().String()}
+	names := []string{"east", "west"}
+	for i, n := range names {
+		cfg, err := parseFlags([]string{"-id", n, "-peers", names[1-i] + "=" + urls[1-i], "-interval", "1s",
+			"-tls-cert", f(n + ".crt"), "-tls-key", f(n + ".key"), "-tls-ca", f("ca.crt"), "-secret-file", secretFile}, io.Discard)
+		require.NoError(t, err)
+		start(t, cfg, lns[i])
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	defer client.CloseIdleConnections()
+	do := func(method, url, body string) (int, string) {
+		req, err := http.NewRequest(method, url, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set(httptransport.Header, "east")
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+
+	code, _ := do("PUT", urls[0]+"/kv/demo/from/east", "e")
+	require.Equal(t, http.StatusCreated, code)
+	require.Eventually(t, func() bool {
+		code, body := do("GET", urls[1]+"/kv/demo/from/east", "")
+		return code == http.StatusOK && body == "e"
+	}, 20*time.Second, 50*time.Millisecond)
+
+	code, _ = do("POST", urls[1]+"/replication/request", "x")
+	require.Equal(t, http.StatusUnauthorized, code, "a replication request without a client certificate")
+	_, body := do("GET", urls[1]+"/stats", "")
+	require.Regexp(t, `"SamplesFetched": [1-9]`, body)
+}
