@@ -29,6 +29,9 @@ type Backend struct {
 	// listing (MinIO's metadata=true extension) when the server gives it,
 	// else with a HEAD per object. Tests switch it off to measure HEADs.
 	listMetadata bool
+	// afterFetch, if set, runs in Get and Stat between the request and
+	// the cache update (tests order races with it).
+	afterFetch func(key string)
 
 	mu       sync.Mutex
 	closed   bool

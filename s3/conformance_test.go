@@ -22,11 +22,11 @@ func TestConformancePrefix(t *testing.T) {
 }
 
 // TestConformanceHeads runs it with metadata-only scans that HEAD every
-// object (as on servers without list-with-metadata), shared writers'
-// nonces, no version cache, and a small window.
+// object (as on servers without list-with-metadata), exact bodies (no
+// nonces), no version cache, and a small window.
 func TestConformanceHeads(t *testing.T) {
 	client := newClient(t, nil)
-	opts := s3.Options{SharedWriters: true, CacheSize: -1, Concurrency: 3}
+	opts := s3.Options{SingleWriter: true, CacheSize: -1, Concurrency: 3}
 	backendtest.RunConformanceTests(t, bucketHarness(client, opts, func(b *s3.Backend) { s3.SetListMetadata(b, false) }))
 }
 

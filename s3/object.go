@@ -3,7 +3,6 @@ package s3
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -33,14 +32,21 @@ func (b *Backend) lookup(ctx context.Context, op, key string, withValue bool) (b
 	if err != nil {
 		return backend.Entry{}, err
 	}
+	// Get and Stat run outside the Store's key lock: a write of this
+	// process may end while the request is in flight, and what it read
+	// must not replace what the write cached (see versionCache).
+	t := b.cache.ticket()
 	e, etag, err := b.fetch(ctx, name, withValue)
+	if b.afterFetch != nil {
+		b.afterFetch(key)
+	}
 	if err != nil {
-		if errors.Is(err, backend.ErrNotFound) {
-			b.cache.forget(key)
+		if isCode(err, backend.ErrNotFound) {
+			b.cache.forgetMissing(key, t)
 		}
 		return backend.Entry{}, wrapErr(op, key, err)
 	}
-	b.cache.set(key, e, etag)
+	b.cache.fill(key, e, etag, t)
 	return e, nil
 }
 
@@ -111,7 +117,7 @@ func (b *Backend) write(ctx context.Context, op, key string, e backend.Entry, co
 		body = nil
 	}
 	nonce := 0
-	if b.opts.SharedWriters {
+	if !b.opts.SingleWriter {
 		body = appendNonce(body)
 		nonce = nonceSize
 	}

@@ -37,16 +37,19 @@ type Options struct {
 	// servers that cannot list metadata, the objects of a WriteBatch.
 	// Default 16.
 	Concurrency int
-	// SharedWriters declares that other processes write the same keys
-	// under Prefix at the same time. Every object then ends with a random
-	// 16-byte nonce (recorded in the metadata, dropped when read), so that
-	// its ETag, which S3 computes from the bytes alone, is unique, and a
+	// SingleWriter declares that no other process writes under Prefix
+	// while this backend is open. Object bodies are then exactly the
+	// values (tombstones are empty), which other S3 tools may prefer.
+	// Default false: every object ends with a random 16-byte nonce
+	// (recorded in the metadata, dropped when read), so that its ETag,
+	// which S3 computes from the bytes alone, is unique, and a
 	// conditional write notices every write made since the version it was
-	// conditioned on, even one that stored the same bytes. Every process
-	// that writes the prefix must set it. Default false: bodies are the
-	// values exactly and tombstones are empty. See the package
+	// conditioned on, even one that stored the same bytes. Without the
+	// nonce, a process that rewrites the bytes already stored hides its
+	// write from the conditional writes of another process, which may then
+	// replace a newer sample with an older one. See the package
 	// documentation, Caveats.
-	SharedWriters bool
+	SingleWriter bool
 	// InlineValues, if positive, also stores every value of at most this
 	// many bytes (at most MaxInlineValues) in its object's metadata, so
 	// that a Scan with values on a server that lists metadata (MinIO)
