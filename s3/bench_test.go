@@ -135,6 +135,27 @@ func (e *benchEnv) load(b *testing.B, space string, n int) {
 	})
 }
 
+// loadMeta writes n store-metadata records of 40 bytes once per process.
+func (e *benchEnv) loadMeta(b *testing.B, n int) {
+	once, _ := e.loads.LoadOrStore("meta", new(sync.Once))
+	once.(*sync.Once).Do(func() {
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 64)
+		for i := range n {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				v := fmt.Appendf(nil, "bench/wd/%05d: a remembered delete record", i)
+				if err := e.loader.PutMeta(bg, fmt.Sprintf("bench/wd/%05d", i), v); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	})
+}
+
 func (e *benchEnv) rawPut(b *testing.B, i int) {
 	if _, err := e.client.PutObject(bg, e.bucket, fmt.Sprintf("raw/p/%05d", i%benchKeys), bytes.NewReader(e.value), benchValueSize, minio.PutObjectOptions{}); err != nil {
 		b.Fatal(err)
@@ -285,6 +306,33 @@ func BenchmarkS3(b *testing.B) {
 		}
 		record(b, "WildcardGet1000/raw-one-by-one", cnt)
 	})
+
+	for _, listed := range []bool{true, false} {
+		name := "ScanMeta10000/listed"
+		if !listed {
+			name = "ScanMeta10000/gets"
+		}
+		b.Run(name, func(b *testing.B) {
+			e.loadMeta(b, listKeys)
+			s3.SetListMetadata(e.be, listed)
+			defer s3.SetListMetadata(e.be, true)
+			cnt.reset()
+			for b.Loop() {
+				n := 0
+				for _, err := range e.be.ScanMeta(bg, "bench/wd/") {
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				if n != listKeys {
+					b.Fatalf("scanned %d records", n)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*listKeys), "ns/record")
+			record(b, name, cnt)
+		})
+	}
 
 	for _, heads := range []bool{false, true} {
 		name := "ListKeysOnly10000/backend"
