@@ -241,6 +241,7 @@ func (e *benchEnv) pair(b *testing.B, name string, raw, store func(*testing.B, i
 	}
 	b.ReportMetric(float64(rawNs.Nanoseconds())/float64(b.N), "raw-ns/op")
 	b.ReportMetric(float64(storeNs.Nanoseconds())/float64(b.N), "store-ns/op")
+	b.ReportMetric(float64(rawNs)/float64(storeNs), "store-vs-raw-x")
 	nsPerOp.Store(name+"/raw", float64(rawNs.Nanoseconds())/float64(b.N))
 	nsPerOp.Store(name+"/store", float64(storeNs.Nanoseconds())/float64(b.N))
 }

@@ -145,5 +145,8 @@
 // reads them from MinIO's listing, 1,000 per request, instead of with a
 // GET each (5x faster than one GET at a time, 2x faster than 16 GETs in
 // parallel, on 1,000 values of 1 KiB); such objects take about 2.4 times
-// their value's size, and metadata-only scans transfer the copies too.
+// their value's size, and metadata-only scans transfer the copies too
+// (listing 1,000 such objects with their metadata took 1.3 to 1.6 times
+// as long as listing objects without copies). Options.InlineValues -1
+// turns the copies off.
 package s3
