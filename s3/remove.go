@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/xml"
@@ -152,7 +153,7 @@ func (b *Backend) probeConditionalRemove(ctx context.Context) (bool, error) {
 	}
 	name := b.opts.Prefix + probeName + hex.EncodeToString(id[:])
 	po := minio.PutObjectOptions{DisableMultipart: true}
-	info, err := b.client.PutObject(ctx, b.bucket, name, http.NoBody, 0, po)
+	info, err := b.client.PutObject(ctx, b.bucket, name, bytes.NewReader(nil), 0, po)
 	if err != nil {
 		return false, err
 	}
