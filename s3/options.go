@@ -34,7 +34,8 @@ type Options struct {
 	Prefix string
 	// Concurrency bounds the requests that one call keeps in flight: the
 	// values a Scan fetches ahead, the HEADs of a metadata-only Scan on
-	// servers that cannot list metadata, the objects of a WriteBatch.
+	// servers that cannot list metadata, the records that ScanMeta GETs,
+	// the objects of a WriteBatch.
 	// Default 16.
 	Concurrency int
 	// SingleWriter declares that no other process writes under Prefix
