@@ -146,3 +146,22 @@ func checkCreateMeta(t *testing.T, client *minio.Client, bucket string) {
 	ro := openBackend(t, client, bucket, &s3.Options{ReadOnly: true})
 	require.ErrorIs(t, ro.CreateMeta(bg, "ro", []byte("x")), backend.ErrReadOnly)
 }
+
+// TestScanMetaVersityGW: on a server without list-with-metadata, ScanMeta
+// GETs every record, in parallel, and still yields them in name order
+// across listing pages.
+func TestScanMetaVersityGW(t *testing.T) {
+	const n = 1100
+	client := versityClient(t)
+	bucket := makeBucket(t, client, "scanmeta")
+	b := openBackend(t, client, bucket, nil)
+	loadMeta(t, b, n)
+	i := 0
+	for rec, err := range b.ScanMeta(bg, "strata/wd/") {
+		require.NoError(t, err)
+		require.Equal(t, fmt.Sprintf("strata/wd/%05d", i), rec.Name)
+		require.Equal(t, metaValue(i), rec.Value, rec.Name)
+		i++
+	}
+	require.Equal(t, n, i)
+}
