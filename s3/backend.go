@@ -17,18 +17,23 @@ import (
 // Backend stores strata entries as objects of one bucket (under a prefix).
 // Create it with Open. It is safe for concurrent use.
 type Backend struct {
-	client  *minio.Client
-	core    minio.Core
-	bucket  string
-	opts    Options
-	log     *slog.Logger
-	cache   *versionCache
-	created bool // Open created the bucket
+	client *minio.Client
+	core   minio.Core
+	bucket string
+	opts   Options
+	log    *slog.Logger
+	cache  *versionCache
+	// condRemove remembers whether the server honours If-Match on DELETE.
+	condRemove *condRemove
+	created    bool // Open created the bucket
 
 	// listMetadata says how metadata-only scans get metadata: from the
 	// listing (MinIO's metadata=true extension) when the server gives it,
 	// else with a HEAD per object. Tests switch it off to measure HEADs.
 	listMetadata bool
+	// afterFetch, if set, runs in Get and Stat between the request and
+	// the cache update (tests order races with it).
+	afterFetch func(key string)
 
 	mu       sync.Mutex
 	closed   bool
@@ -66,6 +71,7 @@ func Open(ctx context.Context, client *minio.Client, bucket string, opts *Option
 		opts:         o,
 		log:          o.Logger.With("bucket", bucket, "prefix", o.Prefix),
 		cache:        newVersionCache(o.CacheSize),
+		condRemove:   newCondRemove(),
 		listMetadata: true,
 	}
 	if err := b.openBucket(ctx); err != nil {

@@ -2,6 +2,7 @@ package s3_test
 
 import (
 	"errors"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -75,10 +76,33 @@ func TestReopenCoexist(t *testing.T) {
 	for _, n := range []string{"!", "a!", "a/b!", "a/b/c!", "a/b/c/d!", "a%20b!", "a/b%21!", "x/100%25!", "x/a+b!", "x/@v!", "x/ünï%20cødé!", "gone!", "!meta/config!"} {
 		require.Contains(t, names, n)
 	}
-	// Tombstones are empty objects.
+	// Tombstones hold only the nonce; values end with it.
+	info, err := client.StatObject(bg, bucket, "gone!", minio.StatObjectOptions{})
+	require.NoError(t, err)
+	require.Equal(t, int64(16), info.Size)
+	require.Equal(t, "16", info.UserMetadata["Strata-Nonce"])
+	info, err = client.StatObject(bg, bucket, "a!", minio.StatObjectOptions{})
+	require.NoError(t, err)
+	require.Equal(t, int64(len("a")+16), info.Size)
+}
+
+// TestSingleWriterBodies: with Options.SingleWriter, bodies are exactly
+// the values and tombstones are empty.
+func TestSingleWriterBodies(t *testing.T) {
+	client := newClient(t, nil)
+	bucket := makeBucket(t, client, "exact")
+	b := openBackend(t, client, bucket, &s3.Options{SingleWriter: true})
+	require.NoError(t, b.Put(bg, "gone", backend.Entry{Timestamp: ts(99), Deleted: true}))
+	require.NoError(t, b.Put(bg, "a", val("value", 1)))
 	info, err := client.StatObject(bg, bucket, "gone!", minio.StatObjectOptions{})
 	require.NoError(t, err)
 	require.Zero(t, info.Size)
+	obj, err := client.GetObject(bg, bucket, "a!", minio.GetObjectOptions{})
+	require.NoError(t, err)
+	defer obj.Close()
+	body, err := io.ReadAll(obj)
+	require.NoError(t, err)
+	require.Equal(t, "value", string(body))
 }
 
 func TestLongKey(t *testing.T) {

@@ -46,11 +46,16 @@ type benchEnv struct {
 	be     *s3.Backend // under store
 	loader *s3.Backend
 	store  *strata.Store
-	// The same with Options.InlineValues, under Prefix "inline/".
-	inlineLoader *s3.Backend
-	inlineStore  *strata.Store
-	value        []byte
-	loads        sync.Map // key space -> *sync.Once
+	// The same without inlined values (InlineValues -1), under Prefix
+	// "plain/".
+	plainLoader *s3.Backend
+	plainStore  *strata.Store
+	// The same with exact bodies (SingleWriter: no nonce), under Prefix
+	// "exact/".
+	exactLoader *s3.Backend
+	exactStore  *strata.Store
+	value       []byte
+	loads       sync.Map // key space -> *sync.Once
 }
 
 var (
@@ -77,16 +82,28 @@ func getBenchEnv(b *testing.B) *benchEnv {
 		if e.store, benchErr = strata.Open(bg, e.be, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1}); benchErr != nil {
 			return
 		}
-		inline := s3.Options{Prefix: "inline", InlineValues: s3.MaxInlineValues, Logger: quiet}
-		ib, err := s3.Open(bg, client, e.bucket, &inline)
+		plain := s3.Options{Prefix: "plain", InlineValues: -1, Logger: quiet}
+		pb, err := s3.Open(bg, client, e.bucket, &plain)
 		if benchErr = err; err != nil {
 			return
 		}
-		inline.Concurrency = 64
-		if e.inlineLoader, benchErr = s3.Open(bg, client, e.bucket, &inline); benchErr != nil {
+		plain.Concurrency = 64
+		if e.plainLoader, benchErr = s3.Open(bg, client, e.bucket, &plain); benchErr != nil {
 			return
 		}
-		e.inlineStore, benchErr = strata.Open(bg, ib, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1})
+		if e.plainStore, benchErr = strata.Open(bg, pb, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1}); benchErr != nil {
+			return
+		}
+		exact := s3.Options{Prefix: "exact", SingleWriter: true, Logger: quiet}
+		xb, err := s3.Open(bg, client, e.bucket, &exact)
+		if benchErr = err; err != nil {
+			return
+		}
+		exact.Concurrency = 64
+		if e.exactLoader, benchErr = s3.Open(bg, client, e.bucket, &exact); benchErr != nil {
+			return
+		}
+		e.exactStore, benchErr = strata.Open(bg, xb, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1})
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)
@@ -99,7 +116,7 @@ func removeBenchEnv() {
 	if bench == nil {
 		return
 	}
-	for _, st := range []*strata.Store{bench.store, bench.inlineStore} {
+	for _, st := range []*strata.Store{bench.store, bench.plainStore, bench.exactStore} {
 		if st != nil {
 			_ = st.Close(bg)
 		}
@@ -110,7 +127,8 @@ func removeBenchEnv() {
 
 func benchKey(space string, i int) string { return fmt.Sprintf("bench/%s/%05d", space, i) }
 
-// load writes n keys of space once per process.
+// load writes n keys of space once per process, through the loader of
+// the store that reads them ("wp": plainStore, "gx": exactStore).
 func (e *benchEnv) load(b *testing.B, space string, n int) {
 	once, _ := e.loads.LoadOrStore(space, new(sync.Once))
 	once.(*sync.Once).Do(func() {
@@ -119,8 +137,11 @@ func (e *benchEnv) load(b *testing.B, space string, n int) {
 			ops[i] = backend.Op{Key: benchKey(space, i), Entry: backend.Entry{Value: e.value, Encoding: "application/octet-stream", Timestamp: ts(uint64(i + 1))}}
 		}
 		loader := e.loader
-		if space == "wi" {
-			loader = e.inlineLoader
+		switch space {
+		case "wp":
+			loader = e.plainLoader
+		case "gx":
+			loader = e.exactLoader
 		}
 		if err := loader.WriteBatch(bg, ops); err != nil {
 			b.Fatal(err)
@@ -135,14 +156,37 @@ func (e *benchEnv) load(b *testing.B, space string, n int) {
 	})
 }
 
+// loadMeta writes n store-metadata records of 40 bytes once per process.
+func (e *benchEnv) loadMeta(b *testing.B, n int) {
+	once, _ := e.loads.LoadOrStore("meta", new(sync.Once))
+	once.(*sync.Once).Do(func() {
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 64)
+		for i := range n {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				v := fmt.Appendf(nil, "bench/wd/%05d: a remembered delete record", i)
+				if err := e.loader.PutMeta(bg, fmt.Sprintf("bench/wd/%05d", i), v); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	})
+}
+
 func (e *benchEnv) rawPut(b *testing.B, i int) {
 	if _, err := e.client.PutObject(bg, e.bucket, fmt.Sprintf("raw/p/%05d", i%benchKeys), bytes.NewReader(e.value), benchValueSize, minio.PutObjectOptions{}); err != nil {
 		b.Fatal(err)
 	}
 }
 
-func (e *benchEnv) storePut(b *testing.B, i int) {
-	if _, err := e.store.Put(bg, benchKey("p", i%benchKeys), e.value); err != nil {
+func (e *benchEnv) storePut(b *testing.B, i int) { e.putOn(b, e.store, i) }
+
+func (e *benchEnv) putOn(b *testing.B, st *strata.Store, i int) {
+	if _, err := st.Put(bg, benchKey("p", i%benchKeys), e.value); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -159,9 +203,11 @@ func (e *benchEnv) rawGet(b *testing.B, i int) {
 	}
 }
 
-func (e *benchEnv) storeGet(b *testing.B, i int) {
+func (e *benchEnv) storeGet(b *testing.B, i int) { e.getOn(b, e.store, "g", i) }
+
+func (e *benchEnv) getOn(b *testing.B, st *strata.Store, space string, i int) {
 	n := 0
-	for smp, err := range e.store.Get(bg, benchKey("g", i%benchKeys)) {
+	for smp, err := range st.Get(bg, benchKey(space, i%benchKeys)) {
 		if err != nil || len(smp.Value) != benchValueSize {
 			b.Fatal(len(smp.Value), err)
 		}
@@ -195,6 +241,7 @@ func (e *benchEnv) pair(b *testing.B, name string, raw, store func(*testing.B, i
 	}
 	b.ReportMetric(float64(rawNs.Nanoseconds())/float64(b.N), "raw-ns/op")
 	b.ReportMetric(float64(storeNs.Nanoseconds())/float64(b.N), "store-ns/op")
+	b.ReportMetric(float64(rawNs)/float64(storeNs), "store-vs-raw-x")
 	nsPerOp.Store(name+"/raw", float64(rawNs.Nanoseconds())/float64(b.N))
 	nsPerOp.Store(name+"/store", float64(storeNs.Nanoseconds())/float64(b.N))
 }
@@ -204,8 +251,10 @@ func (e *benchEnv) pair(b *testing.B, name string, raw, store func(*testing.B, i
 // transport), with 1 KiB values: Put, Get, a wildcard get of 1,000 objects
 // against listing and fetching them one by one, and a metadata-only scan
 // of 10,000 keys (from the listing's metadata, and with a HEAD per key).
-// The store-inline variant stores values in metadata too
-// (Options.InlineValues), so that its scan reads them from the listing.
+// The store-plain variant does not store small values in metadata too
+// (Options.InlineValues -1, where the default inlines them), so that its
+// scan GETs every value. Put/nonce-pair and Get/nonce-pair measure what
+// the default nonce costs against exact bodies (Options.SingleWriter).
 // Each reports the HTTP requests per operation (req/op); the Pair
 // benchmarks alternate raw and store operations for the printed ratios.
 func BenchmarkS3(b *testing.B) {
@@ -233,6 +282,14 @@ func BenchmarkS3(b *testing.B) {
 	run("Get/raw", loadG, e.rawGet)
 	run("Get/store", loadG, e.storeGet)
 	b.Run("Get/pair", func(b *testing.B) { loadG(b); e.pair(b, "Get/pair", e.rawGet, e.storeGet) })
+	b.Run("Put/nonce-pair", func(b *testing.B) {
+		e.pair(b, "Put/nonce-pair", func(b *testing.B, i int) { e.putOn(b, e.exactStore, i) }, e.storePut)
+	})
+	b.Run("Get/nonce-pair", func(b *testing.B) {
+		loadG(b)
+		e.load(b, "gx", benchKeys)
+		e.pair(b, "Get/nonce-pair", func(b *testing.B, i int) { e.getOn(b, e.exactStore, "gx", i) }, e.storeGet)
+	})
 
 	wildcard := func(name string, store *strata.Store, space string) {
 		b.Run(name, func(b *testing.B) {
@@ -255,7 +312,7 @@ func BenchmarkS3(b *testing.B) {
 		})
 	}
 	wildcard("WildcardGet1000/store", e.store, "w")
-	wildcard("WildcardGet1000/store-inline", e.inlineStore, "wi")
+	wildcard("WildcardGet1000/store-plain", e.plainStore, "wp")
 	b.Run("WildcardGet1000/raw-one-by-one", func(b *testing.B) {
 		b.SetBytes(benchKeys * benchValueSize)
 		e.load(b, "w", benchKeys)
@@ -274,7 +331,7 @@ func BenchmarkS3(b *testing.B) {
 				}
 				v, err := io.ReadAll(o)
 				o.Close()
-				if err != nil || len(v) != benchValueSize {
+				if err != nil || len(v) < benchValueSize {
 					b.Fatal(len(v), err)
 				}
 				n++
@@ -285,6 +342,35 @@ func BenchmarkS3(b *testing.B) {
 		}
 		record(b, "WildcardGet1000/raw-one-by-one", cnt)
 	})
+
+	b.Run("WildcardGet1000/side-by-side", func(b *testing.B) { e.wildcardSideBySide(b) })
+
+	for _, listed := range []bool{true, false} {
+		name := "ScanMeta10000/listed"
+		if !listed {
+			name = "ScanMeta10000/gets"
+		}
+		b.Run(name, func(b *testing.B) {
+			e.loadMeta(b, listKeys)
+			s3.SetListMetadata(e.be, listed)
+			defer s3.SetListMetadata(e.be, true)
+			cnt.reset()
+			for b.Loop() {
+				n := 0
+				for _, err := range e.be.ScanMeta(bg, "bench/wd/") {
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				if n != listKeys {
+					b.Fatalf("scanned %d records", n)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*listKeys), "ns/record")
+			record(b, name, cnt)
+		})
+	}
 
 	for _, heads := range []bool{false, true} {
 		name := "ListKeysOnly10000/backend"

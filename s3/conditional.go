@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/stratakv/strata/backend"
@@ -39,14 +38,15 @@ func (b *Backend) StatVersion(ctx context.Context, key string) (backend.Entry, b
 	if err != nil {
 		return backend.Entry{}, "", err
 	}
+	t := b.cache.ticket()
 	e, etag, err := b.fetch(ctx, name, false)
 	if err != nil {
-		if errors.Is(err, backend.ErrNotFound) {
-			b.cache.forget(key)
+		if isCode(err, backend.ErrNotFound) {
+			b.cache.forgetMissing(key, t)
 		}
 		return backend.Entry{}, "", wrapErr("stat", key, err)
 	}
-	b.cache.set(key, e, etag)
+	b.cache.fill(key, e, etag, t)
 	return e, backend.Version(etag), nil
 }
 

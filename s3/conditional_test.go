@@ -86,11 +86,11 @@ func TestConditionalRequests(t *testing.T) {
 // write the same keys concurrently with interleaved clocks; the last
 // writer wins on every key.
 func TestStoresInTwoProcesses(t *testing.T) {
-	for _, shared := range []bool{false, true} {
-		t.Run(fmt.Sprintf("SharedWriters=%v", shared), func(t *testing.T) {
+	for _, single := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SingleWriter=%v", single), func(t *testing.T) {
 			client := newClient(t, nil)
 			bucket := makeBucket(t, client, "stores")
-			opts := &s3.Options{SharedWriters: shared}
+			opts := &s3.Options{SingleWriter: single}
 			stores := make([]*strata.Store, 2)
 			for i := range stores {
 				st, err := strata.Open(bg, openBackend(t, client, bucket, opts), &strata.Options{KeyExpr: "k/**", Logger: quiet, GCInterval: -1})
@@ -143,16 +143,16 @@ func TestStoresInTwoProcesses(t *testing.T) {
 }
 
 // TestSameBytes is the case that content-derived ETags cannot see: a
-// writer rewrites the bytes that were there, with a newer timestamp. With
-// SharedWriters the nonce makes the ETag change, and the stale writer's
-// conditional write conflicts. Without it the write goes through: the
-// caveat of the package documentation.
+// writer rewrites the bytes that were there, with a newer timestamp. By
+// default the nonce makes the ETag change, and the stale writer's
+// conditional write conflicts. With SingleWriter (a promise broken here)
+// the write goes through: the caveat of the package documentation.
 func TestSameBytes(t *testing.T) {
 	for _, shared := range []bool{true, false} {
-		t.Run(fmt.Sprintf("SharedWriters=%v", shared), func(t *testing.T) {
+		t.Run(fmt.Sprintf("SingleWriter=%v", !shared), func(t *testing.T) {
 			client := newClient(t, nil)
 			bucket := makeBucket(t, client, "aba")
-			opts := &s3.Options{SharedWriters: shared}
+			opts := &s3.Options{SingleWriter: !shared}
 			a := openBackend(t, client, bucket, opts)
 			b := openBackend(t, client, bucket, opts)
 			for _, first := range []backend.Entry{val("x", 1), {Timestamp: ts(1), Deleted: true}} {

@@ -14,19 +14,19 @@ func TestConformance(t *testing.T) {
 }
 
 // TestConformancePrefix runs it with a prefix per test in a shared bucket
-// (a prefix with a space), and values inlined in metadata.
+// (a prefix with a space), and no values inlined in metadata.
 func TestConformancePrefix(t *testing.T) {
 	client := newClient(t, nil)
 	bucket := makeBucket(t, client, "prefix")
-	backendtest.RunConformanceTests(t, prefixHarness(client, bucket, s3.Options{InlineValues: s3.MaxInlineValues}))
+	backendtest.RunConformanceTests(t, prefixHarness(client, bucket, s3.Options{InlineValues: -1}))
 }
 
 // TestConformanceHeads runs it with metadata-only scans that HEAD every
-// object (as on servers without list-with-metadata), shared writers'
-// nonces, no version cache, and a small window.
+// object (as on servers without list-with-metadata), exact bodies (no
+// nonces), no version cache, and a small window.
 func TestConformanceHeads(t *testing.T) {
 	client := newClient(t, nil)
-	opts := s3.Options{SharedWriters: true, CacheSize: -1, Concurrency: 3}
+	opts := s3.Options{SingleWriter: true, CacheSize: -1, Concurrency: 3}
 	backendtest.RunConformanceTests(t, bucketHarness(client, opts, func(b *s3.Backend) { s3.SetListMetadata(b, false) }))
 }
 

@@ -13,3 +13,7 @@ func ObjectName(b *Backend, key string) string { return b.opts.Prefix + encodeKe
 func MetaObjectName(b *Backend, name string) string {
 	return b.opts.Prefix + metaSpace + encodeKey(name)
 }
+
+// SetAfterFetch makes Get and Stat call fn between their request and the
+// version cache's update.
+func SetAfterFetch(b *Backend, fn func(key string)) { b.afterFetch = fn }

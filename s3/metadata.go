@@ -21,8 +21,8 @@ import (
 //	X-Amz-Meta-Strata-Timestamp: 7301444403200000000/2a (hlc String form; "0" for the zero Timestamp)
 //	X-Amz-Meta-Strata-Deleted:   true (tombstones only)
 //	X-Amz-Meta-Strata-Encoding:  url:<percent-escaped encoding> (see below)
-//	X-Amz-Meta-Strata-Nonce:     16 (Options.SharedWriters only: trailing bytes to drop)
-//	X-Amz-Meta-Strata-Inline:    the value in base64 (Options.InlineValues only)
+//	X-Amz-Meta-Strata-Nonce:     16 (unless Options.SingleWriter: trailing bytes to drop)
+//	X-Amz-Meta-Strata-Inline:    the value in base64 (values of at most Options.InlineValues bytes)
 //	Content-Type:                the encoding
 //
 // Content-Type cannot be empty, nor hold every string: an encoding that is

@@ -3,7 +3,6 @@ package s3
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -33,14 +32,21 @@ func (b *Backend) lookup(ctx context.Context, op, key string, withValue bool) (b
 	if err != nil {
 		return backend.Entry{}, err
 	}
+	// Get and Stat run outside the Store's key lock: a write of this
+	// process may end while the request is in flight, and what it read
+	// must not replace what the write cached (see versionCache).
+	t := b.cache.ticket()
 	e, etag, err := b.fetch(ctx, name, withValue)
+	if b.afterFetch != nil {
+		b.afterFetch(key)
+	}
 	if err != nil {
-		if errors.Is(err, backend.ErrNotFound) {
-			b.cache.forget(key)
+		if isCode(err, backend.ErrNotFound) {
+			b.cache.forgetMissing(key, t)
 		}
 		return backend.Entry{}, wrapErr(op, key, err)
 	}
-	b.cache.set(key, e, etag)
+	b.cache.fill(key, e, etag, t)
 	return e, nil
 }
 
@@ -111,7 +117,7 @@ func (b *Backend) write(ctx context.Context, op, key string, e backend.Entry, co
 		body = nil
 	}
 	nonce := 0
-	if b.opts.SharedWriters {
+	if !b.opts.SingleWriter {
 		body = appendNonce(body)
 		nonce = nonceSize
 	}
@@ -177,33 +183,6 @@ func (b *Backend) remove(ctx context.Context, key string) error {
 	return nil
 }
 
-// GetMeta implements backend.Backend.
-func (b *Backend) GetMeta(ctx context.Context, name string) ([]byte, error) {
-	if !b.enter() {
-		return nil, errClosed("get metadata", name)
-	}
-	defer b.leave()
-	return b.getMeta(ctx, name)
-}
-
-// getMeta is GetMeta for a caller that has entered.
-func (b *Backend) getMeta(ctx context.Context, name string) ([]byte, error) {
-	obj, err := b.metaName("get metadata", name)
-	if err != nil {
-		return nil, err
-	}
-	rc, info, _, err := b.core.GetObject(ctx, b.bucket, obj, minio.GetObjectOptions{})
-	if err != nil {
-		return nil, wrapErr("get metadata", name, err)
-	}
-	defer rc.Close()
-	value, err := readBody(rc, info.Size)
-	if err != nil {
-		return nil, fmt.Errorf("s3: get metadata %q: %w", name, err)
-	}
-	return value, nil
-}
-
 // readBody reads an object's body of size bytes (-1: unknown).
 func readBody(r io.Reader, size int64) ([]byte, error) {
 	if size < 0 {
@@ -218,33 +197,6 @@ func readBody(r io.Reader, size int64) ([]byte, error) {
 		return nil, fmt.Errorf("reading %d bytes: %w", size, err)
 	}
 	return body, nil
-}
-
-// PutMeta implements backend.Backend: one PUT, or one DELETE for a nil
-// value.
-func (b *Backend) PutMeta(ctx context.Context, name string, value []byte) error {
-	if !b.enter() {
-		return errClosed("put metadata", name)
-	}
-	defer b.leave()
-	if b.opts.ReadOnly {
-		return errReadOnly("put metadata", name)
-	}
-	obj, err := b.metaName("put metadata", name)
-	if err != nil {
-		return err
-	}
-	if value == nil {
-		if err := b.client.RemoveObject(ctx, b.bucket, obj, minio.RemoveObjectOptions{}); err != nil && !isCode(err, backend.ErrNotFound) {
-			return wrapErr("put metadata", name, err)
-		}
-		return nil
-	}
-	po := minio.PutObjectOptions{UserMetadata: map[string]string{metaVersion: formatVersion}, DisableMultipart: true}
-	if _, err := b.client.PutObject(ctx, b.bucket, obj, bytes.NewReader(value), int64(len(value)), po); err != nil {
-		return wrapErr("put metadata", name, err)
-	}
-	return nil
 }
 
 // trimETag removes the quotes that some responses keep around ETags.

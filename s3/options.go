@@ -34,27 +34,33 @@ type Options struct {
 	Prefix string
 	// Concurrency bounds the requests that one call keeps in flight: the
 	// values a Scan fetches ahead, the HEADs of a metadata-only Scan on
-	// servers that cannot list metadata, the objects of a WriteBatch.
+	// servers that cannot list metadata, the records that ScanMeta GETs,
+	// the objects of a WriteBatch.
 	// Default 16.
 	Concurrency int
-	// SharedWriters declares that other processes write the same keys
-	// under Prefix at the same time. Every object then ends with a random
-	// 16-byte nonce (recorded in the metadata, dropped when read), so that
-	// its ETag, which S3 computes from the bytes alone, is unique, and a
+	// SingleWriter declares that no other process writes under Prefix
+	// while this backend is open. Object bodies are then exactly the
+	// values (tombstones are empty), which other S3 tools may prefer.
+	// Default false: every object ends with a random 16-byte nonce
+	// (recorded in the metadata, dropped when read), so that its ETag,
+	// which S3 computes from the bytes alone, is unique, and a
 	// conditional write notices every write made since the version it was
-	// conditioned on, even one that stored the same bytes. Every process
-	// that writes the prefix must set it. Default false: bodies are the
-	// values exactly and tombstones are empty. See the package
+	// conditioned on, even one that stored the same bytes. Without the
+	// nonce, a process that rewrites the bytes already stored hides its
+	// write from the conditional writes of another process, which may then
+	// replace a newer sample with an older one. See the package
 	// documentation, Caveats.
-	SharedWriters bool
-	// InlineValues, if positive, also stores every value of at most this
-	// many bytes (at most MaxInlineValues) in its object's metadata, so
-	// that a Scan with values on a server that lists metadata (MinIO)
-	// reads such values from the listing, 1,000 keys per request, instead
-	// of with a GET per key: a wildcard get of many small values gets
-	// several times faster. The costs: these values are stored twice,
-	// and metadata-only scans transfer them too (still without a request
-	// per key). Other servers ignore it. Default 0: off.
+	SingleWriter bool
+	// InlineValues also stores every value of at most this many bytes
+	// (at most MaxInlineValues) in its object's metadata, besides the
+	// body, so that a Scan with values on a server that lists metadata
+	// (MinIO) reads such values from the listing, 1,000 keys per request,
+	// instead of with a GET per key: a wildcard get of many small values
+	// gets several times faster. The costs: these values are stored twice
+	// (about 2.4 times their size), a PUT carries them twice, and
+	// metadata-only scans transfer them too (still without a request per
+	// key). Other servers ignore the copy. Default 0 means
+	// DefaultInlineValues; negative turns it off.
 	InlineValues int
 	// CacheSize bounds the entries of the version cache that answers
 	// Conditional.StatVersion. Default 65536; negative disables the cache
@@ -70,6 +76,8 @@ type Options struct {
 const (
 	DefaultConcurrency = 16
 	DefaultCacheSize   = 1 << 16
+	// DefaultInlineValues is the default of Options.InlineValues.
+	DefaultInlineValues = MaxInlineValues
 	// MaxInlineValues bounds Options.InlineValues: in base64, with the
 	// other metadata, it fits S3's 2 KB of user metadata.
 	MaxInlineValues = 1024
@@ -89,6 +97,9 @@ func (o *Options) withDefaults() (Options, error) {
 	if c.Concurrency == 0 {
 		c.Concurrency = DefaultConcurrency
 	}
+	if c.InlineValues == 0 {
+		c.InlineValues = DefaultInlineValues
+	}
 	if c.CacheSize == 0 {
 		c.CacheSize = DefaultCacheSize
 	}
@@ -98,8 +109,8 @@ func (o *Options) withDefaults() (Options, error) {
 	switch {
 	case c.Concurrency < 0 || c.Concurrency > maxConcurrency:
 		return c, fmt.Errorf("s3: Options.Concurrency %d is not in [1, %d]", c.Concurrency, maxConcurrency)
-	case c.InlineValues < 0 || c.InlineValues > MaxInlineValues:
-		return c, fmt.Errorf("s3: Options.InlineValues %d is not in [0, %d]", c.InlineValues, MaxInlineValues)
+	case c.InlineValues > MaxInlineValues:
+		return c, fmt.Errorf("s3: Options.InlineValues %d exceeds %d", c.InlineValues, MaxInlineValues)
 	case c.ReadOnly && c.CreateBucket:
 		return c, errors.New("s3: Options.ReadOnly and Options.CreateBucket exclude each other")
 	case c.ReadOnly && c.DestroyOnClose:
