@@ -81,9 +81,10 @@
 // it read, so last-writer-wins holds across processes; a write whose
 // response was lost and whose retry found it done is reported as applied.
 // The configuration record is created only if absent, so two processes
-// creating one store at once agree on it. Each process reads the wildcard
-// deletes of the others every Options.WildcardRefresh (1 s): until it
-// does, it may accept an older put on a key that did not exist when the
+// creating one store at once agree on it. Each process learns of the
+// others' wildcard deletes within Options.WildcardRefresh (1 s; it polls
+// one small marker record and reads the deletes when it changed): until
+// then, it may accept an older put on a key that did not exist when the
 // other process's delete ran. Garbage collection erases a tombstone only
 // if it is still the one it read, where the backend can make the erase
 // conditional (backend.ConditionalRemover).

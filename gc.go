@@ -105,19 +105,24 @@ func (s *Store) removeIf(ctx context.Context, bkey string, cond func(backend.Ent
 	mu := s.locks.of(key)
 	mu.Lock()
 	defer mu.Unlock()
-	if rm, ok := s.b.(backend.ConditionalRemover); ok && s.cond != nil {
+	if rm, ok := s.b.(backend.ConditionalRemover); ok && s.cond != nil && !s.noCondRemove.Load() {
 		e, v, err := s.cond.StatVersion(ctx, bkey)
 		if err != nil || !cond(e) {
 			return false, nil // gone, rewritten, or not known: next time
 		}
 		err = rm.RemoveIfVersion(ctx, bkey, v)
-		if errors.Is(err, backend.ErrConflict) {
+		switch {
+		case errors.Is(err, errors.ErrUnsupported):
+			// The server cannot make the erase conditional: fall back to a
+			// plain one, as for any backend (see the package doc).
+			s.noCondRemove.Store(true)
+		case errors.Is(err, backend.ErrConflict):
 			return false, nil
-		}
-		if err != nil {
+		case err != nil:
 			return false, wrapErr("collect garbage", key, err)
+		default:
+			return true, nil
 		}
-		return true, nil
 	}
 	e, err := s.b.Stat(ctx, bkey)
 	if err != nil || !cond(e) {

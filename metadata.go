@@ -52,7 +52,17 @@ func (s *Store) createConfig(ctx context.Context, want []byte) error {
 	}
 	err := mc.CreateMeta(ctx, metaConfig, want)
 	if errors.Is(err, backend.ErrConflict) {
-		return s.checkConfig(ctx) // another process created it first
+		// Another process created it first (or this one did, and the
+		// answer was lost): compare with what is there.
+		got, err := s.b.GetMeta(ctx, metaConfig)
+		if err != nil {
+			return fmt.Errorf("strata: open: reading store metadata: %w", err)
+		}
+		if string(got) != string(want) {
+			return fmt.Errorf("strata: open: the backend holds a store with %s, not %s: %w",
+				describeConfig(got), describeConfig(want), ErrIncompatible)
+		}
+		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("strata: open: writing store metadata: %w", err)

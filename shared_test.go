@@ -195,3 +195,27 @@ func TestGCRemovesConditionally(t *testing.T) {
 	_, err = m.Stat(bg, "a/1")
 	require.ErrorIs(t, err, backend.ErrNotFound)
 }
+
+// noCondRemove is a shared backend whose server turns out not to honour
+// conditional erases.
+type noCondRemove struct{ *sharedMem }
+
+func (noCondRemove) RemoveIfVersion(context.Context, string, backend.Version) error {
+	return fmt.Errorf("no If-Match on DELETE here: %w", errors.ErrUnsupported)
+}
+
+func TestGCFallsBackWhenConditionalRemoveIsUnsupported(t *testing.T) {
+	ft := newFakeTime()
+	m := noCondRemove{newSharedMem()}
+	s, err := strata.Open(bg, m, &strata.Options{KeyExpr: "a/**", Clock: newClock(ft, 1), GCInterval: -1, TombstoneLifespan: time.Hour})
+	require.NoError(t, err)
+	defer s.Close(bg)
+	for _, k := range []string{"a/1", "a/2"} {
+		_, err = s.Delete(bg, k)
+		require.NoError(t, err)
+	}
+	ft.Advance(2 * time.Hour)
+	res, err := s.CollectGarbage(bg)
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Tombstones, "erased without the condition")
+}

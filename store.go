@@ -27,6 +27,8 @@ type Store struct {
 	watchers  watchers
 	stats     counters
 
+	noCondRemove atomic.Bool // the backend's server cannot erase conditionally
+
 	clockMark   atomic.Uint64 // hlc.NTP64 persisted as the clock's high-water mark
 	clockMarkMu sync.Mutex    // serializes writes of the mark
 

@@ -52,6 +52,11 @@ func (s *Store) deleteWild(ctx context.Context, smp *Sample, local bool) (Result
 		if err := saveWildcard(ctx, s.b, wd); err != nil {
 			return Outdated, wrapErr("delete", smp.Key, err)
 		}
+		if s.cond != nil { // tell the other processes
+			if err := s.b.PutMeta(ctx, metaWildcardLatest, []byte(wd.recordName())); err != nil {
+				return Outdated, wrapErr("delete", smp.Key, err)
+			}
+		}
 		s.publishWildcards(wd)
 		s.stats.wildcardDeletes.Add(1)
 		if known {

@@ -88,4 +88,3 @@ func BenchmarkRememberedWildcardDeletes(b *testing.B) {
 	b.ReportMetric(float64(aMany.Nanoseconds())/n, "ns/apply-10k")
 	b.ReportMetric(float64(aMany)/float64(aNone), "apply-ratio")
 }
-

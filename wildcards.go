@@ -2,10 +2,13 @@ package strata
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/stratakv/strata/backend"
 )
 
 // wildcards is the set of remembered wildcard deletes: an index that
@@ -13,8 +16,24 @@ import (
 // every change (a delete with its tombstones, garbage collection, loading
 // the deletes of other processes).
 type wildcards struct {
-	mu  sync.Mutex
-	idx *wildcardIndex
+	mu   sync.Mutex
+	idx  *wildcardIndex
+	seen string // the latest-delete marker when the records were last read
+}
+
+// metaWildcardLatest names the record of the latest wildcard delete, over
+// a backend that several processes share: each delete writes its record,
+// then this marker, so that the others poll one small record and read all
+// the records only when it changed.
+const metaWildcardLatest = "strata/wd-latest"
+
+// readLatest reads the latest-delete marker ("" if there is none).
+func (s *Store) readLatest(ctx context.Context) (string, error) {
+	v, err := s.b.GetMeta(ctx, metaWildcardLatest)
+	if errors.Is(err, backend.ErrNotFound) {
+		return "", nil
+	}
+	return string(v), err
 }
 
 // WildcardDeletes returns the wildcard deletes the store remembers, as
@@ -36,6 +55,13 @@ func (s *Store) WildcardDeletes() []Sample {
 // error left unfinished, and raises the clock past every one of them.
 func (s *Store) loadWildcards(ctx context.Context) error {
 	s.wildcards.idx = newWildcardIndex()
+	if s.cond != nil {
+		latest, err := s.readLatest(ctx)
+		if err != nil {
+			return fmt.Errorf("strata: open: reading wildcard deletes: %w", err)
+		}
+		s.wildcards.seen = latest
+	}
 	live, stale, err := loadWildcards(ctx, s.b)
 	if err != nil {
 		return fmt.Errorf("strata: open: %w", err)
@@ -103,10 +129,15 @@ func (s *Store) finishPending(ctx context.Context, op string) error {
 // refreshWildcards adds the deletes that other processes sharing the
 // backend remembered since the last look.
 func (s *Store) refreshWildcards(ctx context.Context) error {
+	latest, err := s.readLatest(ctx)
+	if err != nil || latest == s.wildcards.seen {
+		return err
+	}
 	live, _, err := loadWildcards(ctx, s.b)
 	if err != nil {
 		return err
 	}
+	s.wildcards.seen = latest
 	s.wildcards.mu.Lock()
 	defer s.wildcards.mu.Unlock()
 	var fresh []wildcardDelete

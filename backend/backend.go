@@ -152,7 +152,9 @@ type Aser interface {
 // otherwise returns an error wrapping ErrConflict and changes nothing.
 // Garbage collection uses it, so that a tombstone rewritten by another
 // process between the check and the erase is kept. A backend whose server
-// cannot make the erase conditional does not implement it.
+// cannot make the erase conditional (which it may learn only at run time)
+// returns an error wrapping errors.ErrUnsupported and erases nothing; the
+// Store then erases without the condition.
 type ConditionalRemover interface {
 	RemoveIfVersion(ctx context.Context, key string, v Version) error
 }
