@@ -15,13 +15,16 @@ import (
 // levels. A node sent without parts is answered itself, as by explore.
 //
 // The reply answers the first nodes in order, as many as fit whole, and
-// says how many; each answer names its node (by index, from the previous
-// answer's) and its part (by index; 0 for a node without parts).
+// the first parts of the next node, as many as fit, and says how many of
+// each; each answer names its node (by index, from the previous answer's)
+// and its part (by index; 0 for a node without parts), in strictly
+// increasing order. The requester sends the parts left unanswered again.
 
 // compareNode is a node of a compare request and the requester's parts.
 type compareNode struct {
 	node  node
 	parts []child // the count of a part is not sent
+	ready bool    // parts are set (not sent)
 }
 
 // partAnswer is the answer about one part (or node) of a compare request.
@@ -71,22 +74,25 @@ func (l *eventLog) parts(n node, L int64) []child {
 
 // compareParts returns the answers about the parts of cn whose
 // fingerprints differ from the log's at reference L, or about cn's node
-// itself when it has no parts.
-func (l *eventLog) compareParts(cn compareNode, L int64) []partAnswer {
+// itself when it has no parts, each in at most maxBytes, with the index
+// of its part.
+func (l *eventLog) compareParts(cn compareNode, L int64, maxBytes int) ([]partAnswer, []int) {
 	if len(cn.parts) == 0 {
-		return []partAnswer{{node: cn.node, answer: l.explore(cn.node, L)}}
+		return []partAnswer{{node: cn.node, answer: l.explore(cn.node, L, maxBytes)}}, []int{0}
 	}
 	var out []partAnswer
-	for _, p := range cn.parts {
+	var idx []int
+	for j, p := range cn.parts {
 		if fp, _ := l.nodeSums(p.node, L); fp != p.fp {
-			out = append(out, partAnswer{node: p.node, answer: l.explore(p.node, L)})
+			out = append(out, partAnswer{node: p.node, answer: l.explore(p.node, L, maxBytes)})
+			idx = append(idx, j)
 		}
 	}
-	return out
+	return out, idx
 }
 
 func appendCompare(b []byte, c *config, L int64, nodes []compareNode) []byte {
-	b = appendHeader(b, msgCompare, c.fp)
+	b = appendHeader(b, msgCompare, c.hdr())
 	b = binary.AppendUvarint(b, zigzag(L))
 	b = binary.AppendUvarint(b, uint64(len(nodes)))
 	for _, cn := range nodes {
@@ -163,95 +169,121 @@ func readCompare(r *reader, c *config) (int64, []compareNode) {
 // compareReply encodes the answers of a responder to a compare request.
 type compareReply struct {
 	x        exploreReply
-	consumed int
+	consumed int // nodes answered whole
+	partial  int // parts of node consumed answered
 	prev     int // node index of the last answer
 }
 
-// addNode appends the answers about node k of a request, all of them or
-// none if the reply would exceed maxSize.
-func (cr *compareReply) addNode(k int, answers []partAnswer, parts []child, maxSize int) bool {
-	m, prev := cr.x.mark(), cr.prev
-	for _, a := range answers {
-		j := 0
-		for j < len(parts) && parts[j].node != a.node {
-			j++
-		}
+// addNode appends the answers about node k of a request, whose parts'
+// indices are in idx, as many as fit in maxSize bytes; it reports
+// whether all did. When some did not, the reply says that the parts
+// before the first of them are answered.
+func (cr *compareReply) addNode(k int, answers []partAnswer, idx []int, nparts, maxSize int) bool {
+	for i, a := range answers {
+		m, prev := cr.x.mark(), cr.prev
 		cr.x.body = binary.AppendUvarint(cr.x.body, uint64(k-cr.prev))
-		cr.x.body = binary.AppendUvarint(cr.x.body, uint64(j))
+		cr.x.body = binary.AppendUvarint(cr.x.body, uint64(idx[i]))
 		cr.x.appendAnswer(a.node, a.answer)
 		cr.x.n++
 		cr.prev = k
-	}
-	if headerSize+cr.x.ids.size()+2*binary.MaxVarintLen64+len(cr.x.body) > maxSize {
-		cr.x.rollback(m)
-		cr.prev = prev
-		return false
+		if cr.size() > maxSize {
+			cr.x.rollback(m)
+			cr.prev = prev
+			if nparts > 0 {
+				cr.partial = idx[i]
+			}
+			return false
+		}
 	}
 	cr.consumed++
 	return true
 }
 
-func (cr *compareReply) encode(cfgFP uint64) []byte {
-	b := appendHeader(make([]byte, 0, headerSize+cr.x.ids.size()+2*binary.MaxVarintLen64+len(cr.x.body)), msgCompareReply, cfgFP)
+func (cr *compareReply) size() int {
+	return headerSize + cr.x.ids.size() + 3*binary.MaxVarintLen64 + len(cr.x.body)
+}
+
+func (cr *compareReply) encode(h hdr) []byte {
+	b := appendHeader(make([]byte, 0, cr.size()), msgCompareReply, h)
 	b = cr.x.ids.append(b)
 	b = binary.AppendUvarint(b, uint64(cr.consumed))
+	b = binary.AppendUvarint(b, uint64(cr.partial))
 	b = binary.AppendUvarint(b, uint64(cr.x.n))
 	return append(b, cr.x.body...)
 }
 
 // readCompareReply decodes a reply to a compare request of nodes: how
-// many nodes it answered, and the answers.
-func readCompareReply(r *reader, c *config, nodes []compareNode) (int, []partAnswer) {
+// many nodes it answered whole, how many parts of the next one, and the
+// answers, which must name parts in strictly increasing order.
+func readCompareReply(r *reader, c *config, nodes []compareNode) (int, int, []partAnswer) {
 	ids := readIDs(r)
 	consumed := r.int(len(nodes))
+	partial := 0
+	if consumed < len(nodes) {
+		partial = r.int(max(len(nodes[consumed].parts)-1, 0))
+	} else {
+		partial = r.int(0)
+	}
 	n := r.count(3)
 	if r.err != nil {
-		return 0, nil
+		return 0, 0, nil
 	}
 	out := make([]partAnswer, 0, n)
-	k := 0
+	k, j := 0, -1
 	for range n {
-		if consumed == 0 {
-			r.fail("answers about no node")
-			return 0, nil
+		dk := r.int(len(nodes))
+		if dk > 0 {
+			k, j = k+dk, -1
 		}
-		k += r.int(consumed - 1 - k)
-		cn := nodes[k]
-		j := r.int(max(len(cn.parts)-1, 0))
+		jj := r.int(1 << 20)
 		if r.err != nil {
-			return 0, nil
+			return 0, 0, nil
 		}
+		switch {
+		case k > consumed || (k == consumed && jj >= partial):
+			r.fail("answer about node %d part %d, beyond the %d nodes and %d parts answered", k, jj, consumed, partial)
+		case jj <= j:
+			r.fail("answers about node %d out of order", k)
+		case len(nodes[k].parts) == 0 && jj != 0, len(nodes[k].parts) > 0 && jj >= len(nodes[k].parts):
+			r.fail("answer about part %d of node %d, which has %d", jj, k, len(nodes[k].parts))
+		}
+		if r.err != nil {
+			return 0, 0, nil
+		}
+		j = jj
+		cn := nodes[k]
 		parent := cn.node
 		if len(cn.parts) > 0 {
 			parent = cn.parts[j].node
 		}
 		a, ok := readAnswer(r, c, ids, parent)
 		if !ok {
-			return 0, nil
+			return 0, 0, nil
 		}
 		out = append(out, partAnswer{node: parent, answer: a})
 	}
 	r.end()
 	if r.err != nil {
-		return 0, nil
+		return 0, 0, nil
 	}
-	return consumed, out
+	return consumed, partial, out
 }
 
-// serveCompare answers a compare request.
-func (rp *Replica) serveCompare(r *reader) ([]byte, error) {
+// serveCompare answers a compare request in at most limit bytes.
+func (rp *Replica) serveCompare(r *reader, limit int) ([]byte, error) {
 	L, nodes := readCompare(r, rp.cfg)
 	if r.err != nil {
 		return nil, r.err
 	}
 	cr := &compareReply{x: exploreReply{cfg: rp.cfg}}
 	for k, cn := range nodes {
-		if !cr.addNode(k, rp.log.compareParts(cn, L), cn.parts, rp.cfg.MaxMessageSize) {
+		answers, idx := rp.log.compareParts(cn, L, answerBudget(limit))
+		if !cr.addNode(k, answers, idx, len(cn.parts), limit) {
 			break
 		}
 	}
-	if cr.consumed == 0 && len(nodes) > 0 {
-		return nil, fmt.Errorf("antientropy: compare: the answer about one node exceeds %d bytes", rp.cfg.MaxMessageSize)
+	if cr.consumed == 0 && cr.partial == 0 && len(nodes) > 0 {
+		return nil, fmt.Errorf("antientropy: compare: the answer about one node exceeds %d bytes", limit)
 	}
-	return cr.encode(rp.cfg.fp), nil
+	return cr.encode(rp.cfg.hdr()), nil
 }

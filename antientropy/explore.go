@@ -14,8 +14,8 @@ import (
 // hash bucket or a sub-interval by its index, a range of intervals by its
 // distance from the previous one and its length.
 
-func appendExplore(b []byte, cfgFP uint64, L int64, nodes []node) []byte {
-	b = appendHeader(b, msgExplore, cfgFP)
+func appendExplore(b []byte, h hdr, L int64, nodes []node) []byte {
+	b = appendHeader(b, msgExplore, h)
 	b = binary.AppendUvarint(b, zigzag(L))
 	b = binary.AppendUvarint(b, uint64(len(nodes)))
 	for _, n := range nodes {
@@ -110,12 +110,16 @@ func (x *exploreReply) appendAnswer(n node, a answer) {
 	}
 }
 
-func (x *exploreReply) encode(cfgFP uint64) []byte {
-	b := appendHeader(make([]byte, 0, headerSize+x.ids.size()+3+len(x.body)), msgExploreReply, cfgFP)
+func (x *exploreReply) encode(h hdr) []byte {
+	b := appendHeader(make([]byte, 0, headerSize+x.ids.size()+3+len(x.body)), msgExploreReply, h)
 	b = x.ids.append(b)
 	b = binary.AppendUvarint(b, uint64(x.n))
 	return append(b, x.body...)
 }
+
+// answerBudget is the size an answer about one node may take in a reply
+// of at most limit bytes: the rest is for the reply's own fields.
+func answerBudget(limit int) int { return limit - 4*binary.MaxVarintLen64 }
 
 // readExploreReply decodes the answers about the first of nodes.
 func readExploreReply(r *reader, c *config, nodes []node) []answer {
@@ -194,19 +198,19 @@ func readAnswer(r *reader, c *config, ids []hlc.ID, parent node) (answer, bool) 
 }
 
 // serveExplore answers an explore request.
-func (rp *Replica) serveExplore(r *reader) ([]byte, error) {
+func (rp *Replica) serveExplore(r *reader, limit int) ([]byte, error) {
 	L, nodes := readExplore(r)
 	if r.err != nil {
 		return nil, r.err
 	}
 	x := &exploreReply{cfg: rp.cfg}
 	for _, n := range nodes {
-		if !x.add(n, rp.log.explore(n, L), rp.cfg.MaxMessageSize) {
+		if !x.add(n, rp.log.explore(n, L, answerBudget(limit)), limit) {
 			break
 		}
 	}
 	if x.n == 0 && len(nodes) > 0 {
-		return nil, fmt.Errorf("antientropy: explore: the answer about one node exceeds %d bytes", rp.cfg.MaxMessageSize)
+		return nil, fmt.Errorf("antientropy: explore: the answer about one node exceeds %d bytes", limit)
 	}
-	return x.encode(rp.cfg.fp), nil
+	return x.encode(rp.cfg.hdr()), nil
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/hlc"
@@ -93,6 +94,8 @@ type eventLog struct {
 	wild      map[uint32]keyexpr.KeyExpr // wildcard delete events
 	scratch   []byte
 	pruned    int64 // deletes of intervals ≤ pruned have left the log
+
+	tooLarge *atomic.Uint64 // events too large to list, counted in Stats.TooLarge
 }
 
 func newEventLog(c *config) *eventLog {
@@ -103,6 +106,7 @@ func newEventLog(c *config) *eventLog {
 		idIndex:   map[hlc.ID]uint32{},
 		wild:      map[uint32]keyexpr.KeyExpr{},
 		pruned:    -1 << 62,
+		tooLarge:  new(atomic.Uint64),
 	}
 	l.table = newKeyTable(func(ref uint32) string { return l.at(ref).key })
 	return l

@@ -1,6 +1,7 @@
 package antientropy
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -194,16 +195,27 @@ func (l *eventLog) forEachLocked(n node, L int64, fn func(s int64, e *entry, h u
 	}
 }
 
-// explore answers about n at reference L, as a responder.
-func (l *eventLog) explore(n node, L int64) answer {
+// explore answers about n at reference L, as a responder, in at most
+// maxBytes of reply: a node of few events is listed if the listing fits,
+// otherwise split into children, down to one event or to hash buckets of
+// maxHashBits bits. An event that does not fit even alone (a key longer
+// than the limit) is left out of the listing and counted in tooLarge.
+func (l *eventLog) explore(n node, L int64, maxBytes int) answer {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	_, count := l.nodeSumsLocked(n, L)
-	if count <= leafEvents || (n.kind == nodeSub && n.bits >= maxHashBits) {
+	unsplittable := count <= 1 || (n.kind == nodeSub && n.bits >= maxHashBits)
+	if count <= leafEvents || unsplittable {
 		var evs []event
 		l.forEachLocked(n, L, func(_ int64, e *entry, _ uint64) { evs = append(evs, l.eventOf(e)) })
 		sortEvents(evs)
-		return answer{leaf: true, events: evs}
+		if unsplittable || leafSize(l.cfg, n, evs) <= maxBytes {
+			for unsplittable && len(evs) > 0 && leafSize(l.cfg, n, evs) > maxBytes {
+				l.tooLarge.Add(1)
+				evs = evs[:len(evs)-1]
+			}
+			return answer{leaf: true, events: evs}
+		}
 	}
 	var kids []child
 	switch {
@@ -364,16 +376,28 @@ func (l *eventLog) pageEvents(n node, L int64, c cursor, limit int) (evs []event
 		visit(n.lo)
 		return evs, subs, more
 	}
+	// Walk the intervals from the cursor on, and only as far as the page
+	// goes: a page costs its events, not the length of the history left.
 	from, to := l.cfg.subSpan(n)
 	if c.started {
 		from = max(from, c.sub)
 	}
-	for _, s := range l.liveSubsLocked(from, to) {
-		if !visit(s) {
-			return evs, subs, more
+	iv := l.sortedIntervals()
+	for k := lowerBound(iv, l.cfg.intervalOfSub(from)); k < len(iv) && l.cfg.firstSub(iv[k]) <= to; k++ {
+		for s := max(from, l.cfg.firstSub(iv[k])); s < l.cfg.firstSub(iv[k]+1) && s <= to; s++ {
+			if l.subs[s] != nil && !visit(s) {
+				return evs, subs, more
+			}
 		}
 	}
 	return evs, subs, more
+}
+
+// leafSize is the size of a reply that lists evs as the answer about n.
+func leafSize(c *config, n node, evs []event) int {
+	x := exploreReply{cfg: c}
+	x.appendAnswer(n, answer{leaf: true, events: evs})
+	return headerSize + x.ids.size() + 2*binary.MaxVarintLen64 + len(x.body)
 }
 
 // cursor is a position in the page order of a node's events: after key

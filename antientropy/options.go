@@ -54,8 +54,11 @@ type Options struct {
 	// ends. Zero: 250 ms. It must be less than Interval/2.
 	PropagationDelay time.Duration
 	// MaxMessageSize bounds every message and reply this replica sends and
-	// accepts, in bytes. Zero: 1 MiB. At least MinMessageSize. Values that
-	// do not fit in one reply are not replicated (see Stats.TooLarge).
+	// accepts, in bytes. Zero: 1 MiB. At least MinMessageSize, at most
+	// 1 GiB. Replicas with different limits align: every message carries
+	// its sender's limit, and each side sizes what it sends by the smaller
+	// of the two. Values that do not fit in one reply are not replicated
+	// (see Stats.TooLarge).
 	MaxMessageSize int
 	// Logger receives events a person should see (configuration
 	// mismatches, failed alignments). Nil: slog.Default().
@@ -119,8 +122,8 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 		return nil, bad("PropagationDelay %v is not a whole number of milliseconds", c.PropagationDelay)
 	case c.PropagationDelay >= c.Interval/2:
 		return nil, bad("PropagationDelay %v is not less than Interval/2 (%v)", c.PropagationDelay, c.Interval/2)
-	case c.MaxMessageSize < MinMessageSize:
-		return nil, bad("MaxMessageSize %d is less than %d", c.MaxMessageSize, MinMessageSize)
+	case c.MaxMessageSize < MinMessageSize || c.MaxMessageSize > maxLimit:
+		return nil, bad("MaxMessageSize %d is not in [%d, %d]", c.MaxMessageSize, MinMessageSize, maxLimit)
 	}
 	if need := digestSizeBound(c.Hot*c.SubIntervals, c.Warm); need > c.MaxMessageSize {
 		return nil, bad("a digest needs up to %d bytes, more than MaxMessageSize %d", need, c.MaxMessageSize)

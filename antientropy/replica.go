@@ -21,8 +21,8 @@ type Replica struct {
 
 	mu       sync.Mutex
 	closed   bool
-	aligning map[string]bool       // peers being aligned with
-	resume   map[string]*pullState // interrupted pulls, by peer
+	aligning map[string]bool     // peers being aligned with
+	resume   map[string]*pending // what interrupted alignments left, by peer
 }
 
 // New starts replicating store over t: it hooks the store's change feed
@@ -40,8 +40,9 @@ func New(store *strata.Store, t Transport, opts *Options) (*Replica, error) {
 	}
 	r := &Replica{
 		cfg: cfg, store: store, t: t, log: newEventLog(cfg),
-		aligning: map[string]bool{}, resume: map[string]*pullState{},
+		aligning: map[string]bool{}, resume: map[string]*pending{},
 	}
+	r.log.tooLarge = &r.stats.tooLarge
 	// Hook first, then scan: a change made meanwhile is seen at least
 	// once, and the log keeps the latest event per key whatever the order.
 	r.stopWatch = store.Watch(r.log.observe)
@@ -95,7 +96,7 @@ func (r *Replica) Publish(ctx context.Context) error {
 	}
 	L := r.reference()
 	r.log.prune(L)
-	msg := appendDigest(nil, r.cfg.fp, r.log.digest(L))
+	msg := appendDigest(nil, r.cfg.hdr(), r.log.digest(L))
 	r.stats.sent(len(msg))
 	r.stats.digestsSent.Add(1)
 	if err := r.t.Broadcast(ctx, msg); err != nil {
@@ -128,6 +129,15 @@ func (r *Replica) HandleBroadcast(ctx context.Context, from string, msg []byte) 
 	return r.alignTo(ctx, from, d)
 }
 
+// limitWith is the size that messages exchanged with a peer whose limit
+// is peerLimit must fit: the smaller of the two limits.
+func (r *Replica) limitWith(peerLimit int) int {
+	if peerLimit < MinMessageSize {
+		return r.cfg.MaxMessageSize
+	}
+	return min(r.cfg.MaxMessageSize, peerLimit)
+}
+
 // readDigest decodes a digest message from peer.
 func (r *Replica) readDigest(peer string, msg []byte) (digest, error) {
 	kind, fp, rd := readHeader(msg, r.cfg.MaxMessageSize)
@@ -142,6 +152,7 @@ func (r *Replica) readDigest(peer string, msg []byte) (digest, error) {
 		r.stats.malformed.Add(1)
 		return digest{}, rd.err
 	}
+	d.limit = rd.peerLimit
 	r.stats.digestsRecv.Add(1)
 	return d, nil
 }
@@ -162,7 +173,8 @@ func (r *Replica) check(peer string, fp uint64, rd *reader) error {
 }
 
 // HandleRequest answers a request from peer from; the reply is at most
-// MaxMessageSize bytes. Requests from a peer with another configuration
+// MaxMessageSize bytes, and at most the requester's own limit, which the
+// request carries. Requests from a peer with another configuration
 // fail with ErrConfigMismatch, undecodable ones with ErrMalformed.
 func (r *Replica) HandleRequest(ctx context.Context, from string, msg []byte) ([]byte, error) {
 	if r.isClosed() {
@@ -177,20 +189,21 @@ func (r *Replica) HandleRequest(ctx context.Context, from string, msg []byte) ([
 		reply []byte
 		err   error
 	)
+	limit := r.limitWith(rd.peerLimit)
 	switch kind {
 	case msgDigestRequest:
 		rd.end()
 		if rd.err == nil {
-			reply = appendDigest(nil, r.cfg.fp, r.log.digest(r.reference()))
+			reply = appendDigest(nil, r.cfg.hdr(), r.log.digest(r.reference()))
 		}
 	case msgExplore:
-		reply, err = r.serveExplore(rd)
+		reply, err = r.serveExplore(rd, limit)
 	case msgFetch:
-		reply, err = r.serveFetch(ctx, rd)
+		reply, err = r.serveFetch(ctx, rd, limit)
 	case msgPull:
-		reply, err = r.servePull(ctx, rd)
+		reply, err = r.servePull(ctx, rd, limit)
 	case msgCompare:
-		reply, err = r.serveCompare(rd)
+		reply, err = r.serveCompare(rd, limit)
 	default:
 		rd.fail("message kind %d is not a request", kind)
 	}
@@ -238,7 +251,7 @@ func (r *Replica) AlignWith(ctx context.Context, peer string) error {
 	if r.isClosed() {
 		return ErrClosed
 	}
-	rd, err := r.request(ctx, peer, appendHeader(nil, msgDigestRequest, r.cfg.fp), msgDigest)
+	rd, err := r.request(ctx, peer, appendHeader(nil, msgDigestRequest, r.cfg.hdr()), msgDigest)
 	if err != nil {
 		return err
 	}
@@ -247,6 +260,7 @@ func (r *Replica) AlignWith(ctx context.Context, peer string) error {
 		r.stats.malformed.Add(1)
 		return rd.err
 	}
+	d.limit = rd.peerLimit
 	r.stats.digestsRecv.Add(1)
 	return r.alignTo(ctx, peer, d)
 }
