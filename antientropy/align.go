@@ -85,12 +85,13 @@ func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
 }
 
 // The work of one alignment is capped: nodes queued to explore or pull
-// and events considered cost one unit each, and an alignment may spend
+// and events considered cost one unit each (samples pulled cost nothing:
+// they go to the store, not to the alignment's memory), and an alignment may spend
 // maxWorkBase plus maxWorkPerEvent per event of the log. Past that, it
 // stops with errWorkCap (counted in Stats.WorkCapped).
 const (
-	maxWorkBase     = 1 << 20
-	maxWorkPerEvent = 8
+	maxWorkBase     = 1 << 16
+	maxWorkPerEvent = 4
 )
 
 var errWorkCap = errors.New("antientropy: the alignment reached its work cap")
@@ -247,11 +248,9 @@ func (a *alignment) exploreAll(ctx context.Context) error {
 				}
 				continue
 			}
-			if err := a.spend(len(ans.children)); err != nil {
-				return err
-			}
 			// Children are compared with the log's: those where it
 			// holds nothing are pulled, the others explored.
+			queued := len(a.pull) + len(next)
 			for _, c := range ans.children {
 				fp, count := r.log.nodeSums(c.node, a.L)
 				switch {
@@ -261,6 +260,9 @@ func (a *alignment) exploreAll(ctx context.Context) error {
 				default:
 					next = append(next, compareNode{node: c.node})
 				}
+			}
+			if err := a.spend(len(a.pull) + len(next) - queued); err != nil {
+				return err
 			}
 		}
 		a.explore = append(next, a.explore[consumed:]...)

@@ -113,7 +113,9 @@ func (a *alignment) applyAll(ctx context.Context, samples []strata.Sample) error
 	return err
 }
 
-func (a *alignment) applyCounted(ctx context.Context, samples []strata.Sample) (outdated int, err error) {
+// applyCounted also returns how many samples were not wanted: outdated or
+// refused.
+func (a *alignment) applyCounted(ctx context.Context, samples []strata.Sample) (unwanted int, err error) {
 	if len(samples) == 0 {
 		return 0, nil
 	}
@@ -130,6 +132,7 @@ func (a *alignment) applyCounted(ctx context.Context, samples []strata.Sample) (
 				return 0, fmt.Errorf("antientropy: applying %q from %q: %w", samples[i].Key, a.peer, e)
 			}
 			a.refused(samples[i].Key, e)
+			unwanted++
 		}
 	} else if err != nil {
 		return 0, fmt.Errorf("antientropy: applying samples from %q: %w", a.peer, err)
@@ -138,11 +141,11 @@ func (a *alignment) applyCounted(ctx context.Context, samples []strata.Sample) (
 		if be == nil || be.Errs[i] == nil {
 			a.count(res)
 			if res == strata.Outdated {
-				outdated++
+				unwanted++
 			}
 		}
 	}
-	return outdated, nil
+	return unwanted, nil
 }
 
 // pullAll pulls the queued nodes page by page, from a.cur on: events
@@ -162,6 +165,7 @@ func (a *alignment) pullAll(ctx context.Context) error {
 				return err
 			}
 			samples, next := readPullReply(rd, len(batch), a.eventsOnly)
+			a.checkPulled(rd, batch, samples)
 			if rd.err != nil {
 				r.stats.malformed.Add(1)
 				return rd.err
@@ -182,9 +186,28 @@ func (a *alignment) pullAll(ctx context.Context) error {
 	return nil
 }
 
+// checkPulled fails rd unless every sample lies in one of nodes.
+func (a *alignment) checkPulled(rd *reader, nodes []node, samples []strata.Sample) {
+	c := a.r.cfg
+	for _, smp := range samples {
+		s := c.subOf(smp.Timestamp.Time)
+		in := false
+		for _, n := range nodes {
+			if lo, hi := c.subSpan(n); s >= lo && s <= hi {
+				in = true
+				break
+			}
+		}
+		if !in {
+			rd.fail("pulled %q from sub-interval %d, outside the nodes pulled", smp.Key, s)
+			return
+		}
+	}
+}
+
 // Pull mode switches: to samples when at least wantedToSamples of a page
 // of events (of pageMin at least) is wanted, back to events when more
-// than staleToEvents of a page of samples was not.
+// than staleToEvents of a page of samples was not (outdated or refused).
 const (
 	pageMin         = 16
 	wantedToSamples = 0.9
@@ -194,11 +217,11 @@ const (
 // takePage handles one page of a pull.
 func (a *alignment) takePage(ctx context.Context, samples []strata.Sample) error {
 	if !a.eventsOnly {
-		outdated, err := a.applyCounted(ctx, samples)
+		unwanted, err := a.applyCounted(ctx, samples)
 		if err != nil {
 			return err
 		}
-		if len(samples) >= pageMin && float64(outdated) > staleToEvents*float64(len(samples)) {
+		if len(samples) >= pageMin && float64(unwanted) > staleToEvents*float64(len(samples)) {
 			a.eventsOnly = true
 		}
 		return nil

@@ -54,7 +54,7 @@ func TestCompareMessages(t *testing.T) {
 	require.ErrorIs(t, r.err, ErrMalformed)
 
 	// A reply: answers about parts and about a node without parts.
-	ev := event{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 7, ID: hlc.ID{1}}, Kind: strata.KindPut}
+	ev := event{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(885001) + 7, ID: hlc.ID{1}}, Kind: strata.KindPut}
 	cr := &compareReply{x: exploreReply{cfg: c}}
 	want := [][]partAnswer{
 		{{node: nodes[0].node, answer: answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}}},

@@ -137,17 +137,40 @@ func readExploreReply(r *reader, c *config, nodes []node) []answer {
 	return out
 }
 
-// readAnswer decodes the answer about parent.
+// readAnswer decodes the answer about parent, strictly: a listing holds
+// at most leafEvents events (unless parent is a hash bucket that cannot
+// be split further), in strictly increasing key order, each in parent's
+// time span and hash bucket; children are in strictly increasing order,
+// inside parent, at most maxChildren of them, none empty.
 func readAnswer(r *reader, c *config, ids []hlc.ID, parent node) (answer, bool) {
 	var a answer
 	switch tag := r.byte(); tag {
 	case 0:
 		a.leaf = true
 		cnt := r.count(4)
+		if cnt > leafEvents && (parent.kind != nodeSub || parent.bits < maxHashBits) && r.err == nil {
+			r.fail("a listing of %d events", cnt)
+		}
 		a.events = make([]event, 0, cnt)
 		er := eventReader{ids: ids, prevTime: c.nodeStart(parent)}
+		first, last := c.subSpan(parent)
+		var scratch []byte
 		for range cnt {
 			key, ts, kind := er.read(r)
+			if r.err != nil {
+				return answer{}, false
+			}
+			switch s := c.subOf(ts.Time); {
+			case len(a.events) > 0 && key <= a.events[len(a.events)-1].Key:
+				r.fail("listing not in strictly increasing key order at %q", key)
+			case s < first || s > last:
+				r.fail("event of %q in sub-interval %d, outside %d-%d", key, s, first, last)
+			case parent.bits > 0:
+				var h uint64
+				if h, scratch = c.eventHash(scratch, key, ts, kind); !parent.matches(h) {
+					r.fail("event of %q outside its hash bucket", key)
+				}
+			}
 			if r.err != nil {
 				return answer{}, false
 			}
@@ -155,19 +178,29 @@ func readAnswer(r *reader, c *config, ids []hlc.ID, parent node) (answer, bool) 
 		}
 	case 1:
 		cnt := r.count(10)
+		if cnt > c.maxChildren() && r.err == nil {
+			r.fail("%d children", cnt)
+		}
 		a.children = make([]child, 0, cnt)
 		next := parent.lo
+		prev := -1
 		for range cnt {
 			var kn node
 			switch {
 			case parent.kind == nodeSub:
-				j := r.byte()
-				if parent.bits+hashBits > maxHashBits || j >= 1<<hashBits {
-					r.fail("bad hash bucket %d under %d bits", j, parent.bits)
+				j := int(r.byte())
+				if parent.bits+hashBits > maxHashBits || j >= 1<<hashBits || j <= prev {
+					r.fail("bad hash bucket %d under %d bits after %d", j, parent.bits, prev)
 				}
+				prev = j
 				kn = node{kind: nodeSub, lo: parent.lo, hi: parent.lo, bits: parent.bits + hashBits, prefix: parent.prefix<<hashBits | uint64(j)}
 			case parent.kind == nodeRange && parent.lo == parent.hi:
-				kn = subNode(c.firstSub(parent.lo) + int64(r.int(c.SubIntervals-1)))
+				j := r.int(c.SubIntervals - 1)
+				if j <= prev && r.err == nil {
+					r.fail("sub-interval %d after %d", j, prev)
+				}
+				prev = j
+				kn = subNode(c.firstSub(parent.lo) + int64(j))
 			default:
 				lo := next + int64(r.int(maxIndex))
 				hi := lo + int64(r.int(maxIndex))
@@ -183,6 +216,9 @@ func readAnswer(r *reader, c *config, ids []hlc.ID, parent node) (answer, bool) 
 			}
 			fp := r.fp()
 			count := r.int(1 << 40)
+			if count == 0 && r.err == nil {
+				r.fail("an empty child")
+			}
 			if r.err != nil {
 				return answer{}, false
 			}
@@ -195,6 +231,11 @@ func readAnswer(r *reader, c *config, ids []hlc.ID, parent node) (answer, bool) 
 		return answer{}, false
 	}
 	return a, true
+}
+
+// maxChildren is the most children an answer may have.
+func (c *config) maxChildren() int {
+	return max(rangeFanout, subsFanout, 1<<hashBits, c.SubIntervals)
 }
 
 // serveExplore answers an explore request.

@@ -189,7 +189,7 @@ func (l *eventLog) observeLocked(key string, ts hlc.Timestamp, kind strata.Kind)
 // hashOf returns the event hash of e.
 func (l *eventLog) hashOf(e *entry) uint64 {
 	var h uint64
-	h, l.scratch = eventHash(l.scratch, e.key, l.timestamp(e), e.kind())
+	h, l.scratch = l.cfg.eventHash(l.scratch, e.key, l.timestamp(e), e.kind())
 	return h
 }
 

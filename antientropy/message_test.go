@@ -74,9 +74,9 @@ func TestExploreMessages(t *testing.T) {
 		{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}, {node: rangeNode(30, 30), fp: 2, count: 50}}},
 		{children: []child{{node: subNode(26), fp: 3, count: 60}, {node: subNode(29), fp: 4, count: 1}}},
 		{leaf: true, events: []event{
+			{Key: "demo/*", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 99, ID: hlc.ID{1}}, Kind: strata.KindDelete},
 			{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 77, ID: hlc.ID{1}}, Kind: strata.KindPut},
 			{Key: "demo/ab", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 5, ID: hlc.ID{2, 3}}, Kind: strata.KindDelete},
-			{Key: "demo/*", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 99, ID: hlc.ID{1}}, Kind: strata.KindDelete},
 		}},
 		{children: []child{{node: node{kind: nodeSub, lo: 885001, hi: 885001, bits: 18, prefix: 0xabc<<6 | 63}, fp: 5, count: 41}}},
 	}

@@ -63,6 +63,14 @@ type Options struct {
 	// Logger receives events a person should see (configuration
 	// mismatches, failed alignments). Nil: slog.Default().
 	Logger *slog.Logger
+	// Secret, if set, keys the hash of fingerprints: replicas of one key
+	// space must share it (a replica with another secret, or none, is a
+	// configuration mismatch). Without it, anyone who can choose keys and
+	// timestamps (a client of a REST router, a peer) can craft events
+	// whose fingerprints collide, so that replicas that differ look
+	// aligned; see the package doc's threat model. Random, at least 16
+	// bytes; keep it as secret as the transport's credentials.
+	Secret []byte
 }
 
 // config is Options validated, with defaults applied and derived values.
@@ -73,6 +81,7 @@ type config struct {
 	delayMs    int64 // PropagationDelay in milliseconds
 	expiry     int64 // intervals after which deletes leave the log (lifespan rounded up)
 	fp         uint64
+	hasher     *hasher // event hashes, keyed by Secret
 }
 
 func newConfig(store *strata.Store, opts *Options) (*config, error) {
@@ -122,6 +131,8 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 		return nil, bad("PropagationDelay %v is not a whole number of milliseconds", c.PropagationDelay)
 	case c.PropagationDelay >= c.Interval/2:
 		return nil, bad("PropagationDelay %v is not less than Interval/2 (%v)", c.PropagationDelay, c.Interval/2)
+	case len(c.Secret) > 0 && len(c.Secret) < 16:
+		return nil, bad("Secret of %d bytes is shorter than 16", len(c.Secret))
 	case c.MaxMessageSize < MinMessageSize || c.MaxMessageSize > maxLimit:
 		return nil, bad("MaxMessageSize %d is not in [%d, %d]", c.MaxMessageSize, MinMessageSize, maxLimit)
 	}
@@ -133,13 +144,16 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 	c.delayMs = c.PropagationDelay.Milliseconds()
 	life := store.TombstoneLifespan().Milliseconds()
 	c.expiry = (life + c.intervalMs - 1) / c.intervalMs
+	c.Secret = append([]byte(nil), c.Secret...)
+	c.hasher = newHasher(c.Secret)
 	c.fp = configFingerprint(store, c)
 	return c, nil
 }
 
 // configFingerprint identifies what replicas must agree on to compare
 // digests: the key space, the strip prefix, the era parameters and the
-// tombstone lifespan (deletes leave fingerprints after it).
+// tombstone lifespan (deletes leave fingerprints after it), and whether
+// and which Secret keys the event hashes.
 func configFingerprint(store *strata.Store, c *config) uint64 {
 	h := blake3.New()
 	var b []byte
@@ -151,6 +165,7 @@ func configFingerprint(store *strata.Store, c *config) uint64 {
 	b = binary.AppendUvarint(b, uint64(c.Hot))
 	b = binary.AppendUvarint(b, uint64(c.Warm))
 	b = binary.AppendUvarint(b, uint64(store.TombstoneLifespan().Milliseconds()))
+	b = append(b, secretCheck(c.Secret)...)
 	_, _ = h.Write(b)
 	var sum [32]byte
 	h.Sum(sum[:0])
