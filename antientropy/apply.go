@@ -14,6 +14,14 @@ import (
 // the log holds the key as new or newer, else apply a delete from its
 // metadata, or queue a put to fetch.
 func (a *alignment) consider(ctx context.Context, ev event) error {
+	if ev.Kind == strata.KindDelete && isWild(ev.Key) {
+		smp, err := a.r.clamp(strata.Sample{Key: ev.Key, Timestamp: ev.Timestamp, Kind: ev.Kind})
+		if err != nil {
+			a.refused(ev.Key, err)
+			return nil
+		}
+		ev.Key = smp.Key
+	}
 	if local, ok := a.r.log.lookup(ev.Key); ok && local.Timestamp.Compare(ev.Timestamp) >= 0 {
 		return nil
 	}
@@ -37,6 +45,11 @@ func (a *alignment) consider(ctx context.Context, ev event) error {
 // refuses (out of scope, invalid, from too far in the future) are counted
 // and skipped; other errors end the alignment.
 func (a *alignment) apply(ctx context.Context, smp strata.Sample) error {
+	smp, err := a.r.clamp(smp)
+	if err != nil {
+		a.refused(smp.Key, err)
+		return nil
+	}
 	res, err := a.r.store.Apply(ctx, smp)
 	if refusal(err) {
 		a.refused(smp.Key, err)
@@ -121,6 +134,19 @@ func (a *alignment) applyCounted(ctx context.Context, samples []strata.Sample) (
 	}
 	a.r.stats.fetched.Add(uint64(len(samples)))
 	a.fetched += len(samples)
+	kept := samples[:0]
+	for _, smp := range samples {
+		if smp, err := a.r.clamp(smp); err != nil {
+			a.refused(smp.Key, err)
+			unwanted++
+		} else {
+			kept = append(kept, smp)
+		}
+	}
+	samples = kept
+	if len(samples) == 0 {
+		return unwanted, nil
+	}
 	results, err := a.r.store.ApplyBatch(ctx, samples)
 	var be *strata.BatchError
 	if errors.As(err, &be) {

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/keyexpr"
 )
 
 // Replica keeps a Store aligned with its peers over a Transport. Create it
@@ -18,6 +19,7 @@ type Replica struct {
 	log       *eventLog
 	stopWatch func()
 	stats     counters
+	scope     keyexpr.KeyExpr // the store's key expression
 
 	mu       sync.Mutex
 	closed   bool
@@ -38,8 +40,12 @@ func New(store *strata.Store, t Transport, opts *Options) (*Replica, error) {
 	if err != nil {
 		return nil, err
 	}
+	scope, err := keyexpr.Parse(store.KeyExpr())
+	if err != nil {
+		return nil, fmt.Errorf("antientropy: new: the store's key expression: %w", err)
+	}
 	r := &Replica{
-		cfg: cfg, store: store, t: t, log: newEventLog(cfg),
+		cfg: cfg, store: store, t: t, log: newEventLog(cfg), scope: scope,
 		aligning: map[string]bool{}, resume: map[string]*pending{},
 	}
 	r.log.tooLarge = &r.stats.tooLarge
