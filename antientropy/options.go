@@ -19,6 +19,7 @@ const (
 	DefaultWarm             = 30
 	DefaultPropagationDelay = 250 * time.Millisecond
 	DefaultMaxMessageSize   = 1 << 20
+	DefaultRequestTimeout   = 10 * time.Second
 
 	// MinMessageSize is the smallest MaxMessageSize accepted: a digest of
 	// the default era parameters and a page holding one small sample fit.
@@ -60,6 +61,11 @@ type Options struct {
 	// of the two. Values that do not fit in one reply are not replicated
 	// (see Stats.TooLarge).
 	MaxMessageSize int
+	// RequestTimeout is the deadline of each request to a peer (a lost
+	// or unanswered one is sent again, a few times, then the alignment
+	// stops and the next one resumes it). Zero: 10 s. Digests are
+	// broadcast with a deadline of Interval/2.
+	RequestTimeout time.Duration
 	// Logger receives events a person should see (configuration
 	// mismatches, failed alignments). Nil: slog.Default().
 	Logger *slog.Logger
@@ -107,6 +113,9 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 	if c.MaxMessageSize == 0 {
 		c.MaxMessageSize = DefaultMaxMessageSize
 	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -131,6 +140,8 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 		return nil, bad("PropagationDelay %v is not a whole number of milliseconds", c.PropagationDelay)
 	case c.PropagationDelay >= c.Interval/2:
 		return nil, bad("PropagationDelay %v is not less than Interval/2 (%v)", c.PropagationDelay, c.Interval/2)
+	case c.RequestTimeout < 0:
+		return nil, bad("RequestTimeout %v is negative", c.RequestTimeout)
 	case len(c.Secret) > 0 && len(c.Secret) < 16:
 		return nil, bad("Secret of %d bytes is shorter than 16", len(c.Secret))
 	case c.MaxMessageSize < MinMessageSize || c.MaxMessageSize > maxLimit:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/keyexpr"
@@ -20,6 +21,8 @@ type Replica struct {
 	stopWatch func()
 	stats     counters
 	scope     keyexpr.KeyExpr // the store's key expression
+
+	publishing atomic.Bool // a publish is under way (Run)
 
 	mu       sync.Mutex
 	closed   bool
@@ -94,12 +97,15 @@ func (r *Replica) reference() int64 {
 	return r.cfg.reference(r.store.Clock().PhysicalNow())
 }
 
-// Publish broadcasts the replica's digest now. Run calls it once per
-// interval; tests and simulations call it to step time by hand.
+// Publish broadcasts the replica's digest now, with a deadline of half
+// an interval. Run calls it once per interval; tests and simulations call
+// it to step time by hand.
 func (r *Replica) Publish(ctx context.Context) error {
 	if r.isClosed() {
 		return ErrClosed
 	}
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Interval/2)
+	defer cancel()
 	L := r.reference()
 	r.log.prune(L)
 	msg := appendDigest(nil, r.cfg.hdr(), r.log.digest(L))
@@ -224,10 +230,13 @@ func (r *Replica) HandleRequest(ctx context.Context, from string, msg []byte) ([
 	return reply, nil
 }
 
-// request sends msg to peer and checks the reply's header.
+// request sends msg to peer, with a deadline of RequestTimeout, and
+// checks the reply's header.
 func (r *Replica) request(ctx context.Context, peer string, msg []byte, want msgKind) (*reader, error) {
 	r.stats.sent(len(msg))
-	reply, err := r.t.Request(ctx, peer, msg)
+	rctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
+	reply, err := r.t.Request(rctx, peer, msg)
+	cancel()
 	if err != nil {
 		if errors.Is(err, ErrConfigMismatch) {
 			r.stats.mismatches.Add(1)
