@@ -345,52 +345,59 @@ func (l *eventLog) subGroupsLocked(lo, hi, L int64, groups int, tile bool) []chi
 // by sub-interval, then by key, starting after cursor c (a zero cursor
 // starts at the beginning). Each event comes with its sub-interval, so
 // the caller can resume after any of them. more says whether events are
-// left after the last one returned.
+// left after the last one returned. The log's mutex is held for one
+// sub-interval at a time, and a page walks only the intervals it takes:
+// serving a page never holds up writes for long, nor costs the length of
+// the history left.
 func (l *eventLog) pageEvents(n node, L int64, c cursor, limit int) (evs []event, subs []int64, more bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var buf []event
-	visit := func(s int64) bool { // false when the page is full
-		b := l.subs[s]
-		if b == nil || (c.started && s < c.sub) {
-			return true
-		}
-		buf = buf[:0]
-		l.forEachLocked(node{kind: nodeSub, lo: s, hi: s, bits: n.bits, prefix: n.prefix}, L, func(_ int64, e *entry, _ uint64) {
-			if !c.started || s > c.sub || e.key > c.key {
-				buf = append(buf, l.eventOf(e))
-			}
-		})
-		sortEvents(buf)
-		for _, ev := range buf {
-			if len(evs) == limit {
-				more = true
-				return false
-			}
-			evs = append(evs, ev)
-			subs = append(subs, s)
-		}
-		return true
-	}
-	if n.kind == nodeSub {
-		visit(n.lo)
-		return evs, subs, more
-	}
-	// Walk the intervals from the cursor on, and only as far as the page
-	// goes: a page costs its events, not the length of the history left.
 	from, to := l.cfg.subSpan(n)
 	if c.started {
 		from = max(from, c.sub)
 	}
+	var buf []event
+	for from <= to {
+		var s int64
+		var ok bool
+		s, buf, ok = l.nextSubEvents(n, L, from, to, c, buf[:0])
+		if !ok {
+			return evs, subs, false
+		}
+		sortEvents(buf)
+		for _, ev := range buf {
+			if len(evs) == limit {
+				return evs, subs, true
+			}
+			evs = append(evs, ev)
+			subs = append(subs, s)
+		}
+		from = s + 1
+	}
+	return evs, subs, false
+}
+
+// nextSubEvents appends to buf the events of n, in the first sub-interval
+// from from to to that has some after cursor c, and returns that
+// sub-interval; false if there is none.
+func (l *eventLog) nextSubEvents(n node, L, from, to int64, c cursor, buf []event) (int64, []event, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	iv := l.sortedIntervals()
 	for k := lowerBound(iv, l.cfg.intervalOfSub(from)); k < len(iv) && l.cfg.firstSub(iv[k]) <= to; k++ {
 		for s := max(from, l.cfg.firstSub(iv[k])); s < l.cfg.firstSub(iv[k]+1) && s <= to; s++ {
-			if l.subs[s] != nil && !visit(s) {
-				return evs, subs, more
+			if l.subs[s] == nil {
+				continue
+			}
+			l.forEachLocked(node{kind: nodeSub, lo: s, hi: s, bits: n.bits, prefix: n.prefix}, L, func(_ int64, e *entry, _ uint64) {
+				if !c.started || s > c.sub || e.key > c.key {
+					buf = append(buf, l.eventOf(e))
+				}
+			})
+			if len(buf) > 0 {
+				return s, buf, true
 			}
 		}
 	}
-	return evs, subs, more
+	return 0, buf, false
 }
 
 // leafSize is the size of a reply that lists evs as the answer about n.

@@ -116,8 +116,10 @@ func readPullReply(r *reader, nodes int, eventsOnly bool) ([]strata.Sample, *pul
 }
 
 // pullPageEvents is how many events a responder lists from its log at a
-// time while filling a pull reply.
-const pullPageEvents = 256
+// time while filling a pull reply (more than the few hundred samples of a
+// reply, fewer than the events of one: a crowded sub-interval is listed a
+// few times per reply, not once per sample).
+const pullPageEvents = 4096
 
 func (rp *Replica) servePull(ctx context.Context, r *reader, limit int) ([]byte, error) {
 	L, cur, nodes, eventsOnly := readPull(r)
