@@ -107,8 +107,12 @@ type alignment struct {
 	cur        pullCursor               // where the pull of pull[0] stands
 	eventsOnly bool                     // pull events, not samples
 	work       int                      // units of work left
-	fetched    int
-	applied    int
+	fill       struct {                 // samples pulled, for progress logs
+		start, logged time.Time
+		keys, bytes   int
+	}
+	fetched int
+	applied int
 }
 
 // spend takes n units of work.

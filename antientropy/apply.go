@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/hlc"
@@ -231,6 +232,27 @@ func (a *alignment) checkPulled(rd *reader, nodes []node, samples []strata.Sampl
 	}
 }
 
+// progress counts the samples a fill received and logs, at Info every
+// few seconds, how far it went.
+func (a *alignment) progress(samples []strata.Sample) {
+	now := time.Now()
+	if a.fill.start.IsZero() {
+		a.fill.start, a.fill.logged = now, now
+	}
+	a.fill.keys += len(samples)
+	for _, smp := range samples {
+		a.fill.bytes += len(smp.Key) + len(smp.Value)
+	}
+	if now.Sub(a.fill.logged) < progressEvery {
+		return
+	}
+	a.fill.logged = now
+	secs := now.Sub(a.fill.start).Seconds()
+	a.r.cfg.Logger.Info("antientropy: filling from a peer", "replica", a.r.cfg.ID, "peer", a.peer,
+		"keys", a.fill.keys, "bytes", a.fill.bytes,
+		"keys_per_second", int(float64(a.fill.keys)/secs), "bytes_per_second", int(float64(a.fill.bytes)/secs))
+}
+
 // Pull mode switches: to samples when at least wantedToSamples of a page
 // of events (of pageMin at least) is wanted, back to events when more
 // than staleToEvents of a page of samples was not (outdated or refused).
@@ -247,6 +269,7 @@ func (a *alignment) takePage(ctx context.Context, samples []strata.Sample) error
 		if err != nil {
 			return err
 		}
+		a.progress(samples)
 		if len(samples) >= pageMin && float64(unwanted) > staleToEvents*float64(len(samples)) {
 			a.eventsOnly = true
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/keyexpr"
@@ -34,8 +35,20 @@ type Replica struct {
 // (Store.Watch) and rebuilds the log of events from a metadata-only scan of
 // the store, which reads no values. The replica does nothing on its own
 // until Run is called or messages are handed to it; Close releases it. A
-// nil opts means the defaults.
+// nil opts means the defaults. New is NewContext without a deadline.
 func New(store *strata.Store, t Transport, opts *Options) (*Replica, error) {
+	return NewContext(context.Background(), store, t, opts)
+}
+
+// progressEvery is how often long work (the scan at start, a fill) logs
+// its progress at Info.
+var progressEvery = 5 * time.Second
+
+// NewContext is New with a context for the scan of the store, which takes
+// time on a large store (about a second per million keys on the memory
+// backend): it stops when ctx ends, with ctx's error. The scan's progress
+// is logged at Info every few seconds.
+func NewContext(ctx context.Context, store *strata.Store, t Transport, opts *Options) (*Replica, error) {
 	if store == nil || t == nil {
 		return nil, fmt.Errorf("antientropy: new: nil store or transport: %w", ErrInvalidOptions)
 	}
@@ -55,18 +68,30 @@ func New(store *strata.Store, t Transport, opts *Options) (*Replica, error) {
 	// Hook first, then scan: a change made meanwhile is seen at least
 	// once, and the log keeps the latest event per key whatever the order.
 	r.stopWatch = store.Watch(r.log.observe)
-	ctx := context.Background()
+	start := time.Now()
+	last, n := start, 0
 	for smp, err := range store.Scan(ctx, store.KeyExpr(), &strata.ScanOptions{MetadataOnly: true, Tombstones: true}) {
+		if err == nil {
+			err = ctx.Err()
+		}
 		if err != nil {
 			r.stopWatch()
 			return nil, fmt.Errorf("antientropy: new: scanning the store: %w", err)
 		}
 		r.log.observe(smp)
+		if n++; n%4096 == 0 && time.Since(last) >= progressEvery {
+			last = time.Now()
+			cfg.Logger.Info("antientropy: rebuilding the log", "replica", cfg.ID, "events", n,
+				"events_per_second", int(float64(n)/time.Since(start).Seconds()))
+		}
 	}
 	for _, smp := range store.WildcardDeletes() {
 		r.log.observe(smp)
 	}
 	r.log.prune(r.reference())
+	if time.Since(start) >= progressEvery {
+		cfg.Logger.Info("antientropy: log rebuilt", "replica", cfg.ID, "events", n, "duration", time.Since(start))
+	}
 	return r, nil
 }
 
