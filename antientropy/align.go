@@ -235,9 +235,13 @@ func (a *alignment) exploreAll(ctx context.Context) error {
 			// The parts left of a node answered in part go again, as a
 			// node of their own.
 			cn := batch[consumed]
-			lo, _ := r.cfg.subSpan(cn.parts[partial].node)
-			_, hi := r.cfg.subSpan(cn.node)
-			next = append(next, compareNode{node: subsNode(lo, hi), parts: cn.parts[partial:], ready: true})
+			if cn.node.kind == nodeSub {
+				next = append(next, compareNode{node: cn.node, parts: cn.parts[partial:], ready: true})
+			} else {
+				lo, _ := r.cfg.subSpan(cn.parts[partial].node)
+				_, hi := r.cfg.subSpan(cn.node)
+				next = append(next, compareNode{node: subsNode(lo, hi), parts: cn.parts[partial:], ready: true})
+			}
 			consumed++
 		}
 		for _, ans := range answers {
@@ -255,8 +259,22 @@ func (a *alignment) exploreAll(ctx context.Context) error {
 			// Children are compared with the log's: those where it
 			// holds nothing are pulled, the others explored.
 			queued := len(a.pull) + len(next)
+			var fps [1 << hashBits]fingerprint
+			var counts [1 << hashBits]int
+			parent := ans.parentOf(ans.node)
+			if parent.kind == nodeSub {
+				// Hash buckets: their sums in one pass.
+				fps, counts = r.log.bucketSums(parent, a.L)
+			}
 			for _, c := range ans.children {
-				fp, count := r.log.nodeSums(c.node, a.L)
+				var fp fingerprint
+				var count int
+				if parent.kind == nodeSub {
+					j := c.node.prefix & (1<<hashBits - 1)
+					fp, count = fps[j], counts[j]
+				} else {
+					fp, count = r.log.nodeSums(c.node, a.L)
+				}
 				switch {
 				case fp == c.fp:
 				case count == 0:

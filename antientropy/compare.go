@@ -8,7 +8,9 @@ import (
 
 // A compare request is an explore request that carries, with each node,
 // the requester's fingerprints of parts that tile it: ranges of
-// sub-intervals, cut where the requester's events are evenly spread. The
+// sub-intervals, cut where the requester's events are evenly spread, or,
+// for a sub-interval (or a hash bucket of one), its child hash buckets
+// from a given one to the last. The
 // responder compares each part with its own events and answers only the
 // parts that differ, as explore does (their events when they are few,
 // otherwise their children's fingerprints): one round trip descends two
@@ -56,20 +58,34 @@ func partsFor(count int) int {
 
 // parts returns n cut into parts of about equal counts of the log's
 // events at reference L, with their sums, or nil when n is small enough
-// to be listed or cannot be cut into ranges of sub-intervals.
+// to be listed. A sub-interval (or a hash bucket of one) is cut into its
+// 1<<hashBits child buckets, all of them, empty ones included.
 func (l *eventLog) parts(n node, L int64) []child {
-	if n.kind == nodeSub {
-		return nil
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	_, count := l.nodeSumsLocked(n, L)
+	if n.kind == nodeSub {
+		if count <= leafLimit(n) || n.bits+hashBits > maxHashBits {
+			return nil
+		}
+		fps, counts := l.bucketSumsLocked(n, L)
+		out := make([]child, 1<<hashBits)
+		for j := range out {
+			out[j] = child{node: bucketNode(n, j), fp: fps[j], count: counts[j]}
+		}
+		return out
+	}
 	p := partsFor(count)
 	if p < 2 {
 		return nil
 	}
 	lo, hi := l.cfg.subSpan(n)
 	return l.subGroupsLocked(lo, hi, L, p, true)
+}
+
+// bucketNode is child bucket j of the sub-interval node n.
+func bucketNode(n node, j int) node {
+	return node{kind: nodeSub, lo: n.lo, hi: n.lo, bits: n.bits + hashBits, prefix: n.prefix<<hashBits | uint64(j)}
 }
 
 // compareParts returns the answers about the parts of cn whose
@@ -82,8 +98,18 @@ func (l *eventLog) compareParts(cn compareNode, L int64, maxBytes int) ([]partAn
 	}
 	var out []partAnswer
 	var idx []int
+	var fps [1 << hashBits]fingerprint
+	if cn.node.kind == nodeSub {
+		fps, _ = l.bucketSums(cn.node, L)
+	}
 	for j, p := range cn.parts {
-		if fp, _ := l.nodeSums(p.node, L); fp != p.fp {
+		var fp fingerprint
+		if cn.node.kind == nodeSub {
+			fp = fps[p.node.prefix&(1<<hashBits-1)]
+		} else {
+			fp, _ = l.nodeSums(p.node, L)
+		}
+		if fp != p.fp {
 			out = append(out, partAnswer{node: p.node, answer: l.explore(p.node, L, maxBytes)})
 			idx = append(idx, j)
 		}
@@ -104,6 +130,14 @@ func appendCompare(b []byte, c *config, L int64, nodes []compareNode) []byte {
 func appendCompareNode(b []byte, c *config, cn compareNode) []byte {
 	b = appendNode(b, cn.node)
 	b = binary.AppendUvarint(b, uint64(len(cn.parts)))
+	if cn.node.kind == nodeSub && len(cn.parts) > 0 {
+		// The last child buckets, from the first one's index on.
+		b = append(b, byte(cn.parts[0].node.prefix&(1<<hashBits-1)))
+		for _, p := range cn.parts {
+			b = appendFP(b, p.fp)
+		}
+		return b
+	}
 	for _, p := range cn.parts {
 		lo, hi := c.subSpan(p.node)
 		b = binary.AppendUvarint(b, uint64(hi-lo))
@@ -131,15 +165,25 @@ func readCompare(r *reader, c *config) (int64, []compareNode) {
 	nodes := make([]compareNode, 0, n)
 	for range n {
 		cn := compareNode{node: readNode(r)}
-		np := r.count(9)
+		np := r.count(8)
 		if r.err != nil {
 			return 0, nil
 		}
-		if np > 0 {
-			if cn.node.kind == nodeSub {
-				r.fail("parts of a sub-interval")
+		if np > 0 && cn.node.kind == nodeSub {
+			from := int(r.byte())
+			if r.err == nil && (cn.node.bits+hashBits > maxHashBits || from+np != 1<<hashBits) {
+				r.fail("parts %d to %d of a sub-interval with %d bits", from, from+np, cn.node.bits)
+			}
+			cn.parts = make([]child, 0, np)
+			for j := from; j < from+np && r.err == nil; j++ {
+				cn.parts = append(cn.parts, child{node: bucketNode(cn.node, j), fp: r.fp()})
+			}
+			if r.err != nil {
 				return 0, nil
 			}
+			np = 0
+		}
+		if np > 0 {
 			lo, hi := c.subSpan(cn.node)
 			cn.parts = make([]child, 0, np)
 			next := lo

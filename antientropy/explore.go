@@ -90,7 +90,16 @@ func (x *exploreReply) appendAnswer(n node, a answer) {
 			x.body = w.appendEvent(x.body, ev.Key, ev.Timestamp, ev.Kind)
 		}
 	} else {
-		x.body = append(x.body, 1)
+		if a.within != nil {
+			// Tag 2: the sub-interval (from the node's first), then its
+			// hash buckets as children.
+			lo, _ := x.cfg.subSpan(n)
+			x.body = append(x.body, 2)
+			x.body = binary.AppendUvarint(x.body, uint64(a.within.lo-lo))
+			n = *a.within
+		} else {
+			x.body = append(x.body, 1)
+		}
 		x.body = binary.AppendUvarint(x.body, uint64(len(a.children)))
 		next := n.lo
 		for _, c := range a.children {
@@ -138,7 +147,7 @@ func readExploreReply(r *reader, c *config, nodes []node) []answer {
 }
 
 // readAnswer decodes the answer about parent, strictly: a listing holds
-// at most leafEvents events (unless parent is a hash bucket that cannot
+// at most leafLimit events (unless parent is a hash bucket that cannot
 // be split further), in strictly increasing key order, each in parent's
 // time span and hash bucket; children are in strictly increasing order,
 // inside parent, at most maxChildren of them, none empty.
@@ -148,7 +157,7 @@ func readAnswer(r *reader, c *config, ids []hlc.ID, parent node) (answer, bool) 
 	case 0:
 		a.leaf = true
 		cnt := r.count(4)
-		if cnt > leafEvents && (parent.kind != nodeSub || parent.bits < maxHashBits) && r.err == nil {
+		if cnt > leafLimit(parent) && (parent.kind != nodeSub || parent.bits < maxHashBits) && r.err == nil {
 			r.fail("a listing of %d events", cnt)
 		}
 		a.events = make([]event, 0, cnt)
@@ -176,7 +185,16 @@ func readAnswer(r *reader, c *config, ids []hlc.ID, parent node) (answer, bool) 
 			}
 			a.events = append(a.events, event{Key: key, Timestamp: ts, Kind: kind})
 		}
-	case 1:
+	case 1, 2:
+		if tag == 2 {
+			if parent.kind == nodeSub {
+				r.fail("a sub-interval within a sub-interval")
+				return answer{}, false
+			}
+			lo, hi := c.subSpan(parent)
+			s := subNode(lo + int64(r.int(int(min(hi-lo, maxIndex)))))
+			a.within, parent = &s, s
+		}
 		cnt := r.count(10)
 		if cnt > c.maxChildren() && r.err == nil {
 			r.fail("%d children", cnt)

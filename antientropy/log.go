@@ -70,7 +70,9 @@ func (s *sums) at(c *config, i, L int64) (fingerprint, int) {
 
 type subBucket struct {
 	sums
-	head uint32
+	head  uint32
+	index []hashRef // events by hash, for a crowded sub-interval (see crowd.go)
+	dirty []uint32  // events linked or unlinked since index was built
 }
 
 const chunkBits = 12 // entries are allocated 4096 at a time
@@ -208,6 +210,7 @@ func (l *eventLog) link(ref uint32, e *entry) {
 	}
 	b.head = ref
 	b.add(e, h, +1)
+	b.touch(ref)
 	i := l.cfg.intervalOfSub(s)
 	iv := l.intervals[i]
 	if iv == nil {
@@ -232,6 +235,7 @@ func (l *eventLog) unlink(ref uint32, e *entry) {
 		l.at(e.next).prev = e.prev
 	}
 	b.add(e, h, -1)
+	b.touch(ref)
 	if b.head == 0 {
 		delete(l.subs, s)
 	}

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/hlc"
 )
 
@@ -37,9 +36,20 @@ const (
 	rangeFanout = 64 // children of a range of intervals, at most
 	hashBits    = 6  // a crowded sub-interval splits into 1<<hashBits buckets
 	maxHashBits = 60
-	leafEvents  = 40 // a node with at most this many events is listed
+	leafEvents  = 40 // a node with at most this many events is listed (twice as many for a hash bucket)
 	subsFanout  = 32 // children of a range of sub-intervals, at most
 )
+
+// leafLimit is how many events a node may have to be listed: leafEvents,
+// or twice as many in a hash bucket, so that two levels of buckets (one
+// round trip with parts) reach a listing in a sub-interval of 200,000
+// events.
+func leafLimit(n node) int {
+	if n.kind == nodeSub && n.bits > 0 {
+		return 2 * leafEvents
+	}
+	return leafEvents
+}
 
 func rangeNode(lo, hi int64) node { return node{kind: nodeRange, lo: lo, hi: hi} }
 func subNode(s int64) node        { return node{kind: nodeSub, lo: s, hi: s} }
@@ -87,6 +97,20 @@ type answer struct {
 	leaf     bool
 	events   []event
 	children []child
+	// within, if set, is the one sub-interval of a larger node that holds
+	// the responder's events: children are its hash buckets (the
+	// requester need not look elsewhere in the node, since the responder
+	// has nothing there to give).
+	within *node
+}
+
+// parentOf is the node whose children a's children are: n, or the
+// sub-interval within it.
+func (a *answer) parentOf(n node) node {
+	if a.within != nil {
+		return *a.within
+	}
+	return n
 }
 
 // nodeSums returns the fingerprint and event count of n at reference L.
@@ -165,33 +189,15 @@ func (l *eventLog) liveSubsLocked(lo, hi int64) []int64 {
 
 // forEachLocked calls fn with every event of n that counts at reference
 // L, in sub-interval order (unordered within one), and its hash when n is
-// a hash bucket (zero otherwise: hashing costs).
+// a hash bucket (zero otherwise: hashing costs, unless the sub-interval
+// is crowded and indexed by hash).
 func (l *eventLog) forEachLocked(n node, L int64, fn func(s int64, e *entry, h uint64)) {
-	var subs []int64
 	if n.kind == nodeSub {
-		subs = []int64{n.lo}
-	} else {
-		subs = l.liveSubsLocked(l.cfg.subSpan(n))
+		l.forEachInSubLocked(n, L, fn, false)
+		return
 	}
-	for _, s := range subs {
-		b := l.subs[s]
-		if b == nil {
-			continue
-		}
-		dels := l.cfg.deletesCount(l.cfg.intervalOfSub(s), L)
-		for ref := b.head; ref != 0; ref = l.at(ref).next {
-			e := l.at(ref)
-			if !dels && e.kind() == strata.KindDelete {
-				continue
-			}
-			var h uint64
-			if n.bits > 0 {
-				if h = l.hashOf(e); !n.matches(h) {
-					continue
-				}
-			}
-			fn(s, e, h)
-		}
+	for _, s := range l.liveSubsLocked(l.cfg.subSpan(n)) {
+		l.forEachInSubLocked(subNode(s), L, fn, false)
 	}
 }
 
@@ -205,7 +211,7 @@ func (l *eventLog) explore(n node, L int64, maxBytes int) answer {
 	defer l.mu.Unlock()
 	_, count := l.nodeSumsLocked(n, L)
 	unsplittable := count <= 1 || (n.kind == nodeSub && n.bits >= maxHashBits)
-	if count <= leafEvents || unsplittable {
+	if count <= leafLimit(n) || unsplittable {
 		var evs []event
 		l.forEachLocked(n, L, func(_ int64, e *entry, _ uint64) { evs = append(evs, l.eventOf(e)) })
 		sortEvents(evs)
@@ -217,17 +223,26 @@ func (l *eventLog) explore(n node, L int64, maxBytes int) answer {
 			return answer{leaf: true, events: evs}
 		}
 	}
+	if n.kind != nodeSub {
+		// All the events of a larger node in one crowded sub-interval:
+		// answer with that sub-interval's hash buckets at once.
+		if subs := l.liveSubsLocked(l.cfg.subSpan(n)); len(subs) == 1 {
+			s := subNode(subs[0])
+			a := l.childrenLocked(s, L)
+			a.within = &s
+			return a
+		}
+	}
+	return l.childrenLocked(n, L)
+}
+
+// childrenLocked returns the answer about n at reference L that lists its
+// non-empty children.
+func (l *eventLog) childrenLocked(n node, L int64) answer {
 	var kids []child
 	switch {
 	case n.kind == nodeSub:
-		var fps [1 << hashBits]fingerprint
-		var counts [1 << hashBits]int
-		l.forEachLocked(n, L, func(_ int64, e *entry, _ uint64) {
-			h := l.hashOf(e)
-			j := h << n.bits >> (64 - hashBits)
-			fps[j] += h
-			counts[j]++
-		})
+		fps, counts := l.bucketSumsLocked(n, L)
 		for j := range fps {
 			if counts[j] > 0 {
 				kids = append(kids, child{node: node{kind: nodeSub, lo: n.lo, hi: n.lo, bits: n.bits + hashBits, prefix: n.prefix<<hashBits | uint64(j)}, fp: fps[j], count: counts[j]})
