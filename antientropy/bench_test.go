@@ -258,36 +258,40 @@ func BenchmarkWatchHook(b *testing.B) {
 }
 
 // BenchmarkLogMemory measures the heap the log takes per key, besides the
-// key bytes (which the log shares with nothing: it keeps its own copy).
+// key bytes (which the log shares with nothing: it keeps its own copy),
+// for keys spread over an hour, a day, a month and a year (target ≤ 64
+// B/key besides the key, whatever the spread).
 func BenchmarkLogMemory(b *testing.B) {
 	n := benchKeys()
-	b.Run(fmt.Sprint("M=", n), func(b *testing.B) {
-		ft := antientropytest.NewFakeTime()
-		s := openBench(b, ft, 0xa)
-		fill(b, s, n)
-		keyBytes := 0
-		for i := range n {
-			keyBytes += len(benchKey(i))
-		}
-		var perKey float64
-		for b.Loop() {
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			r, err := antientropy.New(s, nopBenchTransport{}, nil)
-			if err != nil {
-				b.Fatal(err)
+	for _, span := range []time.Duration{time.Hour, 24 * time.Hour, 30 * 24 * time.Hour, 365 * 24 * time.Hour} {
+		b.Run(fmt.Sprintf("M=%d/spread=%v", n, span), func(b *testing.B) {
+			ft := antientropytest.NewFakeTime()
+			s := openBench(b, ft, 0xa)
+			fillSpan(b, s, n, span)
+			keyBytes := 0
+			for i := range n {
+				keyBytes += len(benchKey(i))
 			}
-			runtime.GC()
-			runtime.ReadMemStats(&after)
-			perKey = float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
-			runtime.KeepAlive(r)
-			_ = r.Close()
-		}
-		b.ReportMetric(perKey, "B/key")
-		b.ReportMetric(perKey-float64(keyBytes)/float64(n), "B/key-besides-key")
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
-	})
+			var perKey float64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				r, err := antientropy.New(s, nopBenchTransport{}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				perKey = float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
+				runtime.KeepAlive(r)
+				_ = r.Close()
+			}
+			b.ReportMetric(perKey, "B/key")
+			b.ReportMetric(perKey-float64(keyBytes)/float64(n), "B/key-besides-key")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
+		})
+	}
 }
 
 type nopBenchTransport struct{}

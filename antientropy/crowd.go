@@ -24,6 +24,13 @@ type hashRef struct {
 	ref uint32
 }
 
+// hashIndex is the index of one crowded sub-interval: its events sorted
+// by hash, and the events linked or unlinked since it was built.
+type hashIndex struct {
+	sorted []hashRef
+	dirty  []uint32
+}
+
 // hashIndexLocked returns the hash index of sub-interval s, building or
 // updating it if needed, or nil if s is not crowded. Events linked or
 // unlinked since it was built are in b.dirty: an update hashes those only
@@ -34,17 +41,19 @@ func (l *eventLog) hashIndexLocked(s int64) []hashRef {
 	if b == nil || int(b.nPut+b.nDel) < crowdEvents {
 		return nil
 	}
+	x := l.crowded[s]
 	switch {
-	case b.index == nil:
+	case x == nil:
 		idx := make([]hashRef, 0, b.nPut+b.nDel)
 		for ref := b.head; ref != 0; ref = l.at(ref).next {
 			idx = append(idx, hashRef{h: l.hashOf(l.at(ref)), ref: ref})
 		}
 		slices.SortFunc(idx, compareHashRefs)
-		b.index = idx
-	case len(b.dirty) > 0:
-		dirty := make(map[uint32]bool, len(b.dirty))
-		for _, ref := range b.dirty {
+		x = &hashIndex{sorted: idx}
+		l.crowded[s] = x
+	case len(x.dirty) > 0:
+		dirty := make(map[uint32]bool, len(x.dirty))
+		for _, ref := range x.dirty {
 			dirty[ref] = true
 		}
 		var added []hashRef
@@ -56,7 +65,7 @@ func (l *eventLog) hashIndexLocked(s int64) []hashRef {
 		slices.SortFunc(added, compareHashRefs)
 		idx := make([]hashRef, 0, b.nPut+b.nDel)
 		i := 0
-		for _, hr := range b.index {
+		for _, hr := range x.sorted {
 			if dirty[hr.ref] {
 				continue
 			}
@@ -66,19 +75,20 @@ func (l *eventLog) hashIndexLocked(s int64) []hashRef {
 			}
 			idx = append(idx, hr)
 		}
-		b.index = append(idx, added[i:]...)
+		x.sorted = append(idx, added[i:]...)
 	}
-	b.dirty = b.dirty[:0]
-	return b.index
+	x.dirty = x.dirty[:0]
+	return x.sorted
 }
 
-// touch records that ref was linked to or unlinked from b.
-func (b *subBucket) touch(ref uint32) {
-	if b.index == nil {
+// touch records that ref was linked to or unlinked from sub-interval s.
+func (l *eventLog) touch(s int64, ref uint32) {
+	x := l.crowded[s]
+	if x == nil {
 		return
 	}
-	if b.dirty = append(b.dirty, ref); len(b.dirty) > len(b.index)/4 {
-		b.index, b.dirty = nil, nil // rebuilding costs less
+	if x.dirty = append(x.dirty, ref); len(x.dirty) > len(x.sorted)/4 || l.subs[s] == nil {
+		delete(l.crowded, s) // rebuilding costs less
 	}
 }
 

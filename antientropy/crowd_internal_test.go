@@ -60,7 +60,7 @@ func TestHashIndexUpdates(t *testing.T) {
 			require.Equal(t, listed, got)
 		}
 	}
-	require.NotNil(t, l.subs[s].index, "the sub-interval is crowded and indexed")
+	require.NotNil(t, l.crowded[s], "the sub-interval is crowded and indexed")
 }
 
 // An answer that names the one sub-interval of a node holding events

@@ -70,9 +70,7 @@ func (s *sums) at(c *config, i, L int64) (fingerprint, int) {
 
 type subBucket struct {
 	sums
-	head  uint32
-	index []hashRef // events by hash, for a crowded sub-interval (see crowd.go)
-	dirty []uint32  // events linked or unlinked since index was built
+	head uint32
 }
 
 const chunkBits = 12 // entries are allocated 4096 at a time
@@ -94,6 +92,7 @@ type eventLog struct {
 	ids       []hlc.ID
 	idIndex   map[hlc.ID]uint32
 	wild      map[uint32]keyexpr.KeyExpr // wildcard delete events
+	crowded   map[int64]*hashIndex       // hash indices of crowded sub-intervals (crowd.go)
 	scratch   []byte
 	pruned    int64 // deletes of intervals ≤ pruned have left the log
 
@@ -107,6 +106,7 @@ func newEventLog(c *config) *eventLog {
 		intervals: map[int64]*sums{},
 		idIndex:   map[hlc.ID]uint32{},
 		wild:      map[uint32]keyexpr.KeyExpr{},
+		crowded:   map[int64]*hashIndex{},
 		pruned:    -1 << 62,
 		tooLarge:  new(atomic.Uint64),
 	}
@@ -210,7 +210,7 @@ func (l *eventLog) link(ref uint32, e *entry) {
 	}
 	b.head = ref
 	b.add(e, h, +1)
-	b.touch(ref)
+	l.touch(s, ref)
 	i := l.cfg.intervalOfSub(s)
 	iv := l.intervals[i]
 	if iv == nil {
@@ -235,7 +235,7 @@ func (l *eventLog) unlink(ref uint32, e *entry) {
 		l.at(e.next).prev = e.prev
 	}
 	b.add(e, h, -1)
-	b.touch(ref)
+	l.touch(s, ref)
 	if b.head == 0 {
 		delete(l.subs, s)
 	}
