@@ -64,10 +64,17 @@ func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
 		work: maxWorkBase + maxWorkPerEvent*r.log.size()}
 	err := a.run(ctx, d)
 	if err != nil {
-		a.suspend()
 		r.stats.alignFailed.Add(1)
-		if errors.Is(err, errWorkCap) {
+		switch {
+		case errors.Is(err, errWorkCap):
+			// What a peer that answers without end left is not kept.
 			r.stats.workCapped.Add(1)
+			r.cfg.Logger.Warn("antientropy: an alignment reached its work cap; a peer answers without end",
+				"replica", r.cfg.ID, "peer", peer, "cap", maxWorkBase+maxWorkPerEvent*r.log.size(), "err", err)
+			return err
+		case errors.Is(err, ErrMalformed), errors.Is(err, ErrConfigMismatch):
+		default:
+			a.suspend()
 		}
 		r.cfg.Logger.Warn("antientropy: alignment failed", "replica", r.cfg.ID, "peer", peer, "err", err)
 		return err
@@ -86,9 +93,10 @@ func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
 
 // The work of one alignment is capped: nodes queued to explore or pull
 // and events considered cost one unit each (samples pulled cost nothing:
-// they go to the store, not to the alignment's memory), and an alignment may spend
-// maxWorkBase plus maxWorkPerEvent per event of the log. Past that, it
-// stops with errWorkCap (counted in Stats.WorkCapped).
+// they go to the store, not to the alignment's memory), and an alignment
+// may spend maxWorkBase plus maxWorkPerEvent per event of the log. Past
+// that, it stops with errWorkCap (counted in Stats.WorkCapped, logged),
+// and what it had left is dropped.
 const (
 	maxWorkBase     = 1 << 16
 	maxWorkPerEvent = 4

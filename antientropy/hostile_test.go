@@ -125,4 +125,5 @@ func TestWorkCap(t *testing.T) {
 	require.Equal(t, uint64(1), st.WorkCapped)
 	t.Logf("capped after %d requests, %d samples refused", h.requests, st.Refused)
 	require.Less(t, h.requests, 10_000)
+	require.Nil(t, r.resume["hostile"], "the endless work is not resumed")
 }
