@@ -22,7 +22,18 @@ func testCompareNodes(c *config) []compareNode {
 		}},
 		{node: subsNode(885000, 885100), parts: []child{{node: subsNode(885000, 885100), fp: 4}}},
 		{node: subNode(885001)},
+		{node: subNode(885002), parts: bucketParts(subNode(885002), 60)},
 	}
+}
+
+// bucketParts returns the child buckets of n from the first one on, with
+// made-up fingerprints.
+func bucketParts(n node, first int) []child {
+	var parts []child
+	for j := first; j < 1<<hashBits; j++ {
+		parts = append(parts, child{node: bucketNode(n, j), fp: fingerprint(j * 3)})
+	}
+	return parts
 }
 
 func TestCompareMessages(t *testing.T) {
@@ -62,6 +73,7 @@ func TestCompareMessages(t *testing.T) {
 			{node: nodes[1].parts[2].node, answer: answer{leaf: true, events: []event{}}}},
 		{},
 		{{node: nodes[3].node, answer: answer{leaf: true, events: []event{ev}}}},
+		{{node: nodes[4].parts[2].node, answer: answer{leaf: true, events: []event{}}}},
 	}
 	idx := func(k int) []int {
 		var out []int

@@ -86,3 +86,23 @@ func TestWithinAnswer(t *testing.T) {
 	require.False(t, ok)
 	require.ErrorIs(t, r.err, ErrMalformed)
 }
+
+// The fuzz seeds decode: they reach past the header into every body.
+func TestFuzzSeedsDecode(t *testing.T) {
+	c := testConfig(t)
+	nodes := testNodes()
+	for k, seed := range fuzzSeeds(t) {
+		kind, _, r := readHeader(seed, DefaultMaxMessageSize)
+		switch kind {
+		case msgExploreReply:
+			require.Len(t, readExploreReply(r, c, nodes), 3)
+		case msgCompareReply:
+			consumed, _, answers := readCompareReply(r, c, testCompareNodes(c))
+			require.Equal(t, 2, consumed)
+			require.Len(t, answers, 2)
+		default:
+			continue
+		}
+		require.NoError(t, r.err, "seed %d", k)
+	}
+}

@@ -19,8 +19,9 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	d.hot[3] = 9
 	x := &exploreReply{cfg: c}
 	x.add(nodes[0], answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}, DefaultMaxMessageSize)
-	x.add(nodes[1], answer{children: []child{{node: subNode(26), fp: 3, count: 60}}}, DefaultMaxMessageSize)
-	x.add(nodes[2], answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}, DefaultMaxMessageSize)
+	within := subNode(c.firstSub(nodes[1].lo) + 3)
+	x.add(nodes[1], answer{within: &within, children: []child{{node: bucketNode(within, 7), fp: 4, count: 90}}}, DefaultMaxMessageSize)
+	x.add(nodes[2], answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(nodes[2].lo) + 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}, DefaultMaxMessageSize)
 	w := newSampleWriter()
 	w.add(&strata.Sample{Key: "demo/a", Value: []byte("v"), Encoding: "text/plain", Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{1}}, Kind: strata.KindPut})
 	w.add(&strata.Sample{Key: "demo/b", Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{2}}, Kind: strata.KindDelete})
@@ -30,7 +31,7 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	cnodes := testCompareNodes(c)
 	cr := &compareReply{x: exploreReply{cfg: c}}
 	cr.addNode(0, []partAnswer{{node: cnodes[0].node, answer: answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}}}, []int{0}, 0, DefaultMaxMessageSize)
-	cr.addNode(1, []partAnswer{{node: cnodes[1].parts[1].node, answer: answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}}}, []int{1}, len(cnodes[1].parts), DefaultMaxMessageSize)
+	cr.addNode(1, []partAnswer{{node: cnodes[1].parts[1].node, answer: answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(cnodes[1].parts[1].node.lo) + 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}}}, []int{1}, len(cnodes[1].parts), DefaultMaxMessageSize)
 	return [][]byte{
 		appendDigest(nil, testHdr, d),
 		appendHeader(nil, msgDigestRequest, testHdr),
