@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
@@ -262,8 +263,10 @@ const (
 	staleToEvents   = 0.1
 )
 
-// takePage handles one page of a pull.
+// takePage handles one page of a pull, after yielding the processor to
+// the other goroutines of the process (a fill is CPU-bound).
 func (a *alignment) takePage(ctx context.Context, samples []strata.Sample) error {
+	runtime.Gosched()
 	if !a.eventsOnly {
 		unwanted, err := a.applyCounted(ctx, samples)
 		if err != nil {

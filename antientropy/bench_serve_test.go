@@ -49,12 +49,22 @@ func BenchmarkPutWhileServing(b *testing.B) {
 			}
 			return time.Since(t)
 		}
-		var idle, serving []time.Duration
+		// A control: the latency of an allocation of the size of a put's,
+		// measured alongside, shows what the host and the runtime (CPU
+		// shared with the fill, garbage collection) add by themselves.
+		var sink []byte
+		control := func() time.Duration {
+			t := time.Now()
+			sink = make([]byte, 256)
+			return time.Since(t)
+		}
+		var idle, serving, ctlIdle, ctlServing []time.Duration
 		var fill time.Duration
 		for b.Loop() {
-			idle, serving = idle[:0], serving[:0]
+			idle, serving, ctlIdle, ctlServing = idle[:0], serving[:0], ctlIdle[:0], ctlServing[:0]
 			for range 2000 {
 				idle = append(idle, put())
+				ctlIdle = append(ctlIdle, control())
 				time.Sleep(20 * time.Microsecond)
 			}
 			done := make(chan error, 1)
@@ -70,6 +80,7 @@ func BenchmarkPutWhileServing(b *testing.B) {
 					break loop
 				default:
 					serving = append(serving, put())
+					ctlServing = append(ctlServing, control())
 					time.Sleep(20 * time.Microsecond)
 				}
 			}
@@ -80,6 +91,9 @@ func BenchmarkPutWhileServing(b *testing.B) {
 		b.ReportMetric(float64(ps.Nanoseconds()), "put-p99-serving-ns")
 		b.ReportMetric(float64(ps)/float64(pi), "p99-ratio")
 		b.ReportMetric(float64(n)/fill.Seconds(), "keys/s-served")
+		b.ReportMetric(float64(p99(ctlIdle).Nanoseconds()), "alloc-p99-idle-ns")
+		b.ReportMetric(float64(p99(ctlServing).Nanoseconds()), "alloc-p99-serving-ns")
+		_ = sink
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"runtime"
 
 	"github.com/stratakv/strata"
 )
@@ -121,6 +122,10 @@ func readPullReply(r *reader, nodes int, eventsOnly bool) ([]strata.Sample, *pul
 // few times per reply, not once per sample).
 const pullPageEvents = 4096
 
+// yieldEvery is how many events a responder serves between yields of
+// the processor.
+const yieldEvery = 16
+
 func (rp *Replica) servePull(ctx context.Context, r *reader, limit int) ([]byte, error) {
 	L, cur, nodes, eventsOnly := readPull(r)
 	if r.err != nil {
@@ -133,6 +138,11 @@ func (rp *Replica) servePull(ctx context.Context, r *reader, limit int) ([]byte,
 		for {
 			evs, subs, more := rp.log.pageEvents(nodes[cur.node], L, cur.cursor, pullPageEvents)
 			for k, ev := range evs {
+				if k%yieldEvery == yieldEvery-1 {
+					// Serving is CPU-bound: let the writers of this
+					// process run rather than wait for preemption.
+					runtime.Gosched()
+				}
 				smp := strata.Sample{Key: ev.Key, Timestamp: ev.Timestamp, Kind: ev.Kind}
 				ok := true
 				if ev.Kind == strata.KindPut && !eventsOnly {
