@@ -161,8 +161,9 @@
 // year: 191 bytes per key), the target of 64 is not met.
 //
 // While serving a fill, a replica holds the log's mutex (which every
-// write takes in the Watch hook) for one sub-interval's events at a time;
-// writes still share the CPU and the garbage collector with the fill.
+// write takes in the Watch hook) for one sub-interval's events at a time,
+// and yields the processor every few events: writes of the same process
+// share the CPU with the fill but do not queue behind it.
 //
 // The in-flight window (PropagationDelay) is not adaptive: a write that
 // takes longer to reach a peer is repaired at the next digest.
