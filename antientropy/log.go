@@ -1,7 +1,6 @@
 package antientropy
 
 import (
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,8 +86,7 @@ type eventLog struct {
 	used      uint32   // references handed out so far
 	table     keyTable
 	subs      map[int64]*subBucket
-	intervals map[int64]*sums
-	sorted    []int64 // interval numbers in ascending order; nil when stale
+	intervals intervalIndex // the intervals holding events, with their sums
 	ids       []hlc.ID
 	idIndex   map[hlc.ID]uint32
 	wild      map[uint32]keyexpr.KeyExpr // wildcard delete events
@@ -103,7 +101,7 @@ func newEventLog(c *config) *eventLog {
 	l := &eventLog{
 		cfg:       c,
 		subs:      map[int64]*subBucket{},
-		intervals: map[int64]*sums{},
+		intervals: newIntervalIndex(),
 		idIndex:   map[hlc.ID]uint32{},
 		wild:      map[uint32]keyexpr.KeyExpr{},
 		crowded:   map[int64]*hashIndex{},
@@ -211,14 +209,7 @@ func (l *eventLog) link(ref uint32, e *entry) {
 	b.head = ref
 	b.add(e, h, +1)
 	l.touch(s, ref)
-	i := l.cfg.intervalOfSub(s)
-	iv := l.intervals[i]
-	if iv == nil {
-		iv = &sums{}
-		l.intervals[i] = iv
-		l.sorted = nil
-	}
-	iv.add(e, h, +1)
+	l.intervals.add(l.cfg.intervalOfSub(s), e, h, +1)
 }
 
 // unlink removes the event from its sub-interval and interval.
@@ -239,13 +230,7 @@ func (l *eventLog) unlink(ref uint32, e *entry) {
 	if b.head == 0 {
 		delete(l.subs, s)
 	}
-	i := l.cfg.intervalOfSub(s)
-	iv := l.intervals[i]
-	iv.add(e, h, -1)
-	if iv.nPut+iv.nDel == 0 {
-		delete(l.intervals, i)
-		l.sorted = nil
-	}
+	l.intervals.add(l.cfg.intervalOfSub(s), e, h, -1)
 }
 
 func (l *eventLog) remove(ref uint32) {
@@ -271,7 +256,7 @@ func (l *eventLog) prune(L int64) int {
 		if i > limit {
 			break
 		}
-		if i <= l.pruned || l.intervals[i] == nil || l.intervals[i].nDel == 0 {
+		if iv := l.intervals.get(i); i <= l.pruned || iv == nil || iv.nDel == 0 {
 			continue
 		}
 		for s := l.cfg.firstSub(i); s < l.cfg.firstSub(i+1); s++ {
@@ -296,16 +281,11 @@ func (l *eventLog) prune(L int64) int {
 }
 
 // sortedIntervals returns the intervals holding events, in ascending
-// order. The slice is shared: do not modify it.
+// order (and some that emptied since; their sums are zero). The slice is
+// shared, and valid until the log changes: do not modify it.
 func (l *eventLog) sortedIntervals() []int64 {
-	if l.sorted == nil {
-		l.sorted = make([]int64, 0, len(l.intervals))
-		for i := range l.intervals {
-			l.sorted = append(l.sorted, i)
-		}
-		slices.Sort(l.sorted)
-	}
-	return l.sorted
+	l.intervals.ready()
+	return l.intervals.nums
 }
 
 // lookup returns the log's event for key.

@@ -124,20 +124,15 @@ func (l *eventLog) nodeSumsLocked(n node, L int64) (fingerprint, int) {
 	var fp fingerprint
 	count := 0
 	if n.kind == nodeRange {
-		iv := l.sortedIntervals()
-		for k := lowerBound(iv, n.lo); k < len(iv) && iv[k] <= n.hi; k++ {
-			f, c := l.intervals[iv[k]].at(l.cfg, iv[k], L)
-			fp += f
-			count += c
-		}
-		return fp, count
+		l.intervals.ready()
+		return l.intervals.rangeAt(l.cfg, n.lo, n.hi, L)
 	}
 	if n.kind == nodeSubs {
 		iv := l.sortedIntervals()
 		for k := lowerBound(iv, l.cfg.intervalOfSub(n.lo)); k < len(iv) && l.cfg.firstSub(iv[k]) <= n.hi; k++ {
 			i := iv[k]
 			if l.cfg.firstSub(i) >= n.lo && l.cfg.firstSub(i+1)-1 <= n.hi {
-				f, c := l.intervals[i].at(l.cfg, i, L)
+				f, c := l.intervals.sums[k].at(l.cfg, i, L)
 				fp += f
 				count += c
 				continue
@@ -266,8 +261,8 @@ func (l *eventLog) childrenLocked(n node, L int64) answer {
 			last++
 		}
 		var live []int64
-		for _, i := range iv[first:last] {
-			if _, c := l.intervals[i].at(l.cfg, i, L); c > 0 {
+		for k, i := range iv[first:last] {
+			if _, c := l.intervals.sums[first+k].at(l.cfg, i, L); c > 0 {
 				live = append(live, i)
 			}
 		}
@@ -302,13 +297,13 @@ func (l *eventLog) subGroupsLocked(lo, hi, L int64, groups int, tile bool) []chi
 	to := from
 	total := 0
 	for ; to < len(iv) && c.firstSub(iv[to]) <= hi; to++ {
-		_, n := l.intervals[iv[to]].at(c, iv[to], L)
+		_, n := l.intervals.sums[to].at(c, iv[to], L)
 		total += n
 	}
 	var units []unit
-	for _, i := range iv[from:to] {
+	for k, i := range iv[from:to] {
 		first, last := c.firstSub(i), c.firstSub(i+1)-1
-		fp, n := l.intervals[i].at(c, i, L)
+		fp, n := l.intervals.sums[from+k].at(c, i, L)
 		if n == 0 {
 			continue
 		}
