@@ -155,10 +155,10 @@
 // beyond about 300,000 events in one sub-interval, a round trip more).
 //
 // The log takes about 52 to 55 bytes per key besides the key when keys
-// are dense in time (a million keys over an hour or a day), but a map
-// entry and a record per non-empty sub-interval and interval: when each
-// key has a sub-interval of its own (a million keys over a month: 139; a
-// year: 191 bytes per key), the target of 64 is not met.
+// are dense in time (a million keys over an hour or a day), but a record
+// per non-empty sub-interval (a map entry) and interval (32 bytes): when
+// each key has a sub-interval of its own (a million keys over a month:
+// 130; a year: 154 bytes per key), the target of 64 is not met.
 //
 // While serving a fill, a replica holds the log's mutex (which every
 // write takes in the Watch hook) for one sub-interval's events at a time,
