@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
-	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/hlc"
 )
 
@@ -16,8 +14,12 @@ import (
 //
 //  1. compare the digest with the log's at the same reference: the cold
 //     era, warm intervals and hot sub-intervals that differ are nodes;
-//  2. a node where the log holds nothing is pulled whole (values
-//     included, by pages), skipping the metadata;
+//  2. a node where the log holds nothing is pulled by pages: its events
+//     only, compared with the log before anything is fetched (the log may
+//     hold newer events of the same keys in other intervals); when most
+//     of a page is wanted (a new replica filling up), the next pages come
+//     with their values, and go back to events when a page turns out
+//     mostly stale;
 //  3. the other nodes are explored: the peer answers with their events
 //     when they are few, otherwise with their children's fingerprints,
 //     and the children that differ are explored in turn (all the nodes of
@@ -33,11 +35,23 @@ import (
 //
 // Everything goes through Store.Apply, so last-writer-wins, wildcard
 // deletes and Watch hold as for any write.
+//
+// Each request is retried a few times; when an alignment still stops on
+// an error, what it had left to do (nodes to explore and to pull, keys to
+// fetch, where a pull stood) is kept for the peer, and the next alignment
+// with it starts there, before the nodes of the new digest: an old
+// difference never starves behind new ones. One alignment's work (nodes
+// and events considered) is capped relative to the size of the log, so
+// that a hostile peer cannot grow memory without bound.
 
-// pullState is a pull that was interrupted: its nodes and where to resume.
-type pullState struct {
-	nodes []node
-	cur   pullCursor
+// pending is what an interrupted alignment had left to do.
+type pending struct {
+	L          int64
+	explore    []compareNode
+	pull       []node
+	cur        pullCursor
+	eventsOnly bool
+	fetch      map[string]hlc.Timestamp
 }
 
 func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
@@ -46,10 +60,22 @@ func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
 	}
 	defer r.end(peer)
 	start := time.Now()
-	a := &alignment{r: r, peer: peer, L: d.L, fetch: map[string]hlc.Timestamp{}}
+	a := &alignment{r: r, peer: peer, L: d.L, limit: r.limitWith(d.limit), fetch: map[string]hlc.Timestamp{},
+		work: maxWorkBase + maxWorkPerEvent*r.log.size()}
 	err := a.run(ctx, d)
 	if err != nil {
 		r.stats.alignFailed.Add(1)
+		switch {
+		case errors.Is(err, errWorkCap):
+			// What a peer that answers without end left is not kept.
+			r.stats.workCapped.Add(1)
+			r.cfg.Logger.Warn("antientropy: an alignment reached its work cap; a peer answers without end",
+				"replica", r.cfg.ID, "peer", peer, "cap", maxWorkBase+maxWorkPerEvent*r.log.size(), "err", err)
+			return err
+		case errors.Is(err, ErrMalformed), errors.Is(err, ErrConfigMismatch):
+		default:
+			a.suspend()
+		}
 		r.cfg.Logger.Warn("antientropy: alignment failed", "replica", r.cfg.ID, "peer", peer, "err", err)
 		return err
 	}
@@ -65,14 +91,55 @@ func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
 	return nil
 }
 
+// The work of one alignment is capped: nodes queued to explore or pull
+// and events considered cost one unit each (samples pulled cost nothing:
+// they go to the store, not to the alignment's memory), and an alignment
+// may spend maxWorkBase plus maxWorkPerEvent per event of the log. Past
+// that, it stops with errWorkCap (counted in Stats.WorkCapped, logged),
+// and what it had left is dropped.
+const (
+	maxWorkBase     = 1 << 16
+	maxWorkPerEvent = 4
+)
+
+var errWorkCap = errors.New("antientropy: the alignment reached its work cap")
+
 type alignment struct {
-	r       *Replica
-	peer    string
-	L       int64
-	fetch   map[string]hlc.Timestamp // puts to fetch: key → newest event seen
-	pull    []node
+	r          *Replica
+	peer       string
+	L          int64
+	limit      int                      // messages with the peer fit in this many bytes
+	fetch      map[string]hlc.Timestamp // puts to fetch: key → newest event seen
+	explore    []compareNode            // nodes to explore
+	pull       []node                   // nodes to pull
+	cur        pullCursor               // where the pull of pull[0] stands
+	eventsOnly bool                     // pull events, not samples
+	work       int                      // units of work left
+	fill       struct {                 // samples pulled, for progress logs
+		start, logged time.Time
+		keys, bytes   int
+	}
 	fetched int
 	applied int
+}
+
+// spend takes n units of work.
+func (a *alignment) spend(n int) error {
+	if a.work -= n; a.work < 0 {
+		return fmt.Errorf("antientropy: aligning with %q: %w", a.peer, errWorkCap)
+	}
+	return nil
+}
+
+// suspend keeps what is left to do for the next alignment with the peer.
+func (a *alignment) suspend() {
+	if len(a.explore) == 0 && len(a.pull) == 0 && len(a.fetch) == 0 {
+		return
+	}
+	p := &pending{L: a.L, explore: a.explore, pull: a.pull, cur: a.cur, eventsOnly: a.eventsOnly, fetch: a.fetch}
+	a.r.mu.Lock()
+	a.r.resume[a.peer] = p
+	a.r.mu.Unlock()
 }
 
 func (a *alignment) run(ctx context.Context, d digest) error {
@@ -81,8 +148,16 @@ func (a *alignment) run(ctx context.Context, d digest) error {
 	resume := r.resume[a.peer]
 	delete(r.resume, a.peer)
 	r.mu.Unlock()
+	// A new, empty replica pulls samples from the start.
+	a.eventsOnly = r.log.size() > 0
 	if resume != nil {
-		if err := a.pullNodes(ctx, resume.nodes, resume.cur); err != nil {
+		b := &alignment{r: r, peer: a.peer, L: resume.L, limit: a.limit, fetch: resume.fetch,
+			explore: resume.explore, pull: resume.pull, cur: resume.cur, eventsOnly: resume.eventsOnly, work: a.work}
+		err := b.drain(ctx)
+		a.work, a.fetched, a.applied = b.work, b.fetched, b.applied
+		if err != nil {
+			// Keep the old work first, then this digest's on a later try.
+			a.explore, a.pull, a.cur, a.eventsOnly, a.fetch, a.L = b.explore, b.pull, b.cur, b.eventsOnly, b.fetch, b.L
 			return err
 		}
 	}
@@ -103,56 +178,85 @@ func (a *alignment) run(ctx context.Context, d digest) error {
 		}
 	}
 	for _, nodes := range phases {
-		if err := a.resolve(ctx, nodes, peer); err != nil {
+		for _, n := range nodes {
+			if fp, count := r.log.nodeSums(n, a.L); fp == peer[n] {
+				continue
+			} else if count == 0 {
+				a.pull = append(a.pull, n)
+			} else {
+				a.explore = append(a.explore, compareNode{node: n})
+			}
+		}
+		if err := a.drain(ctx); err != nil {
+			// The phases not begun are in the next digest.
 			return err
 		}
 	}
 	return nil
 }
 
-// resolve explores nodes whose fingerprints on the peer are in peer,
-// fetches what is newer there, and pulls the nodes that are empty here.
-func (a *alignment) resolve(ctx context.Context, explore []node, peer map[node]fingerprint) error {
-	r := a.r
-	a.pull = a.pull[:0]
-	pending := explore[:0:0]
-	for _, n := range explore {
-		if fp, count := r.log.nodeSums(n, a.L); fp == peer[n] {
-			continue
-		} else if count == 0 {
-			a.pull = append(a.pull, n)
-		} else {
-			pending = append(pending, n)
-		}
+// drain explores, fetches and pulls until nothing is left to do.
+func (a *alignment) drain(ctx context.Context) error {
+	if err := a.exploreAll(ctx); err != nil {
+		return err
 	}
-	explore = pending
-	for len(explore) > 0 {
+	if err := a.fetchAll(ctx); err != nil {
+		return err
+	}
+	if err := a.pullAll(ctx); err != nil {
+		return err
+	}
+	return a.fetchAll(ctx)
+}
+
+// exploreAll explores the queued nodes, level by level, and queues what
+// differs: children to explore or pull, puts to fetch.
+func (a *alignment) exploreAll(ctx context.Context) error {
+	r := a.r
+	for len(a.explore) > 0 {
 		// Each node goes with this replica's fingerprints of its parts,
 		// if it is large: the peer answers only the parts that differ.
-		batch := make([]compareNode, len(explore))
-		for k, n := range explore {
-			batch[k] = compareNode{node: n, parts: r.log.parts(n, a.L)}
+		for k := range a.explore {
+			if cn := &a.explore[k]; !cn.ready {
+				cn.parts, cn.ready = r.log.parts(cn.node, a.L), true
+			}
 		}
-		k := compareNodesFit(r.cfg, batch, r.cfg.MaxMessageSize)
+		k := compareNodesFit(r.cfg, a.explore, a.limit)
 		if k == 0 {
 			return fmt.Errorf("antientropy: compare: %w", errNoProgress)
 		}
-		batch = batch[:k]
-		rd, err := r.request(ctx, a.peer, appendCompare(nil, r.cfg, a.L, batch), msgCompareReply)
+		batch := a.explore[:k]
+		rd, err := a.request(ctx, appendCompare(nil, r.cfg, a.L, batch), msgCompareReply)
 		if err != nil {
 			return err
 		}
-		consumed, answers := readCompareReply(rd, r.cfg, batch)
+		consumed, partial, answers := readCompareReply(rd, r.cfg, batch)
 		if rd.err != nil {
 			r.stats.malformed.Add(1)
 			return rd.err
 		}
-		if consumed == 0 {
+		if consumed == 0 && partial == 0 {
 			return fmt.Errorf("antientropy: compare: %w", errNoProgress)
 		}
-		explore = explore[consumed:]
+		var next []compareNode
+		if partial > 0 {
+			// The parts left of a node answered in part go again, as a
+			// node of their own.
+			cn := batch[consumed]
+			if cn.node.kind == nodeSub {
+				next = append(next, compareNode{node: cn.node, parts: cn.parts[partial:], ready: true})
+			} else {
+				lo, _ := r.cfg.subSpan(cn.parts[partial].node)
+				_, hi := r.cfg.subSpan(cn.node)
+				next = append(next, compareNode{node: subsNode(lo, hi), parts: cn.parts[partial:], ready: true})
+			}
+			consumed++
+		}
 		for _, ans := range answers {
 			if ans.leaf {
+				if err := a.spend(len(ans.events)); err != nil {
+					return err
+				}
 				for _, ev := range ans.events {
 					if err := a.consider(ctx, ev); err != nil {
 						return err
@@ -162,177 +266,68 @@ func (a *alignment) resolve(ctx context.Context, explore []node, peer map[node]f
 			}
 			// Children are compared with the log's: those where it
 			// holds nothing are pulled, the others explored.
+			queued := len(a.pull) + len(next)
+			var fps [1 << hashBits]fingerprint
+			var counts [1 << hashBits]int
+			parent := ans.parentOf(ans.node)
+			if parent.kind == nodeSub {
+				// Hash buckets: their sums in one pass.
+				fps, counts = r.log.bucketSums(parent, a.L)
+			}
 			for _, c := range ans.children {
-				fp, count := r.log.nodeSums(c.node, a.L)
+				var fp fingerprint
+				var count int
+				if parent.kind == nodeSub {
+					j := c.node.prefix & (1<<hashBits - 1)
+					fp, count = fps[j], counts[j]
+				} else {
+					fp, count = r.log.nodeSums(c.node, a.L)
+				}
 				switch {
 				case fp == c.fp:
 				case count == 0:
 					a.pull = append(a.pull, c.node)
 				default:
-					explore = append(explore, c.node)
+					next = append(next, compareNode{node: c.node})
 				}
 			}
-		}
-	}
-	if err := a.fetchAll(ctx); err != nil {
-		return err
-	}
-	return a.pullNodes(ctx, a.pull, pullCursor{})
-}
-
-// consider decides what to do with one of the peer's events.
-func (a *alignment) consider(ctx context.Context, ev event) error {
-	if local, ok := a.r.log.lookup(ev.Key); ok && local.Timestamp.Compare(ev.Timestamp) >= 0 {
-		return nil
-	}
-	if ev.Kind == strata.KindDelete {
-		a.r.stats.deletesMeta.Add(1)
-		return a.apply(ctx, strata.Sample{Key: ev.Key, Timestamp: ev.Timestamp, Kind: strata.KindDelete})
-	}
-	if wts, ok := a.r.log.covering(ev.Key); ok && wts.Compare(ev.Timestamp) >= 0 {
-		// The put lost to a wildcard delete here: its value is not needed,
-		// the key takes the delete's tombstone, as the peer's will.
-		a.r.stats.deletesMeta.Add(1)
-		return a.apply(ctx, strata.Sample{Key: ev.Key, Timestamp: wts, Kind: strata.KindDelete})
-	}
-	if old, ok := a.fetch[ev.Key]; !ok || ev.Timestamp.Compare(old) > 0 {
-		a.fetch[ev.Key] = ev.Timestamp
-	}
-	return nil
-}
-
-// apply applies one sample received from the peer. Samples the store
-// refuses (out of scope, invalid, from too far in the future) are counted
-// and skipped; other errors end the alignment.
-func (a *alignment) apply(ctx context.Context, smp strata.Sample) error {
-	res, err := a.r.store.Apply(ctx, smp)
-	if refusal(err) {
-		a.refused(smp.Key, err)
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("antientropy: applying %q from %q: %w", smp.Key, a.peer, err)
-	}
-	a.count(res)
-	return nil
-}
-
-// refusal tells the samples a store refuses from the errors of a store.
-func refusal(err error) bool {
-	return errors.Is(err, strata.ErrOutOfScope) || errors.Is(err, strata.ErrInvalidKey) ||
-		errors.Is(err, strata.ErrInvalidSample) || errors.Is(err, hlc.ErrDrift) || errors.Is(err, strata.ErrTooLarge)
-}
-
-func (a *alignment) refused(key string, err error) {
-	a.r.stats.refused.Add(1)
-	a.r.cfg.Logger.Debug("antientropy: refused a sample from a peer", "replica", a.r.cfg.ID, "peer", a.peer, "key", key, "err", err)
-}
-
-func (a *alignment) count(res strata.Result) {
-	if res == strata.Outdated {
-		a.r.stats.outdated.Add(1)
-		return
-	}
-	a.r.stats.applied.Add(1)
-	a.applied++
-}
-
-// fetchAll fetches the wanted puts, in as few requests as fit.
-func (a *alignment) fetchAll(ctx context.Context) error {
-	r := a.r
-	keys := make([]string, 0, len(a.fetch))
-	for k := range a.fetch {
-		keys = append(keys, k)
-	}
-	clear(a.fetch)
-	slices.Sort(keys)
-	for len(keys) > 0 {
-		k := fetchKeysFit(keys, r.cfg.MaxMessageSize)
-		if k == 0 {
-			return fmt.Errorf("antientropy: fetch: %w", errNoProgress)
-		}
-		rd, err := r.request(ctx, a.peer, appendFetch(nil, r.cfg.fp, keys[:k]), msgFetchReply)
-		if err != nil {
-			return err
-		}
-		consumed, samples := readFetchReply(rd, k)
-		if rd.err != nil {
-			r.stats.malformed.Add(1)
-			return rd.err
-		}
-		if consumed == 0 {
-			return fmt.Errorf("antientropy: fetch: %w", errNoProgress)
-		}
-		if err := a.applyAll(ctx, samples); err != nil {
-			return err
-		}
-		keys = keys[consumed:]
-	}
-	return nil
-}
-
-// applyAll applies the samples fetched or pulled from the peer in one
-// Store.ApplyBatch, so that a durable backend writes them in one batch.
-func (a *alignment) applyAll(ctx context.Context, samples []strata.Sample) error {
-	if len(samples) == 0 {
-		return nil
-	}
-	a.r.stats.fetched.Add(uint64(len(samples)))
-	a.fetched += len(samples)
-	results, err := a.r.store.ApplyBatch(ctx, samples)
-	var be *strata.BatchError
-	if errors.As(err, &be) {
-		for i, e := range be.Errs {
-			if !refusal(e) {
-				return fmt.Errorf("antientropy: applying %q from %q: %w", samples[i].Key, a.peer, e)
-			}
-			a.refused(samples[i].Key, e)
-		}
-	} else if err != nil {
-		return fmt.Errorf("antientropy: applying samples from %q: %w", a.peer, err)
-	}
-	for i, res := range results {
-		if be == nil || be.Errs[i] == nil {
-			a.count(res)
-		}
-	}
-	return nil
-}
-
-// pullNodes pulls the samples of nodes from cursor cur on, page by page.
-// If it is interrupted, the next alignment with the peer resumes it.
-func (a *alignment) pullNodes(ctx context.Context, nodes []node, cur pullCursor) error {
-	r := a.r
-	for len(nodes) > 0 {
-		k := exploreNodesFit(nodes, r.cfg.MaxMessageSize-cursorSize(cur.key))
-		if k == 0 {
-			return fmt.Errorf("antientropy: pull: %w", errNoProgress)
-		}
-		batch := nodes[:k]
-		for {
-			rd, err := r.request(ctx, a.peer, appendPull(nil, r.cfg.fp, a.L, cur, batch), msgPullReply)
-			if err == nil {
-				samples, next := readPullReply(rd, len(batch))
-				if err = rd.err; err != nil {
-					r.stats.malformed.Add(1)
-				} else if err = a.applyAll(ctx, samples); err == nil {
-					if next == nil {
-						break
-					}
-					if len(samples) == 0 && *next == cur {
-						err = fmt.Errorf("antientropy: pull: %w", errNoProgress)
-					}
-					cur = *next
-				}
-			}
-			if err != nil {
-				r.mu.Lock()
-				r.resume[a.peer] = &pullState{nodes: slices.Clone(nodes), cur: cur}
-				r.mu.Unlock()
+			if err := a.spend(len(a.pull) + len(next) - queued); err != nil {
 				return err
 			}
 		}
-		nodes, cur = nodes[k:], pullCursor{}
+		a.explore = append(next, a.explore[consumed:]...)
+		if len(a.fetch) >= fetchFlush {
+			if err := a.fetchAll(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
+
+// fetchFlush is how many wanted puts an alignment gathers before it
+// fetches them.
+const fetchFlush = 4096
+
+// request sends msg to the peer, retrying a lost request or reply up to
+// requestTries times in all, and checks the reply's header.
+func (a *alignment) request(ctx context.Context, msg []byte, want msgKind) (*reader, error) {
+	var err error
+	for try := range requestTries {
+		if try > 0 {
+			a.r.stats.retries.Add(1)
+		}
+		var rd *reader
+		if rd, err = a.r.request(ctx, a.peer, msg, want); err == nil {
+			return rd, nil
+		}
+		if ctx.Err() != nil || errors.Is(err, ErrConfigMismatch) || errors.Is(err, ErrMalformed) || errors.Is(err, ErrClosed) {
+			return nil, err
+		}
+	}
+	return nil, err
+}
+
+// requestTries is how many times a request is sent before an alignment
+// gives up (and resumes at the next one).
+const requestTries = 4

@@ -37,6 +37,7 @@ var eraCases = []eraCase{
 	{"era=cold/history=24h/age=6h", 24 * time.Hour, 6 * time.Hour},
 	{"era=warm/history=30d/age=3m", 30 * 24 * time.Hour, 3 * time.Minute},
 	{"era=cold/history=30d/age=10d", 30 * 24 * time.Hour, 10 * 24 * time.Hour},
+	{"era=cold/history=1y/age=100d", 365 * 24 * time.Hour, 100 * 24 * time.Hour},
 }
 
 func BenchmarkOneDifferenceByEra(b *testing.B) {

@@ -151,58 +151,100 @@ func BenchmarkOneDifference(b *testing.B) {
 	})
 }
 
+// shapes are the spreads of the benchmarks' keys in time: even (a day),
+// sparse (a year: about one key per sub-interval) and crowded (ten
+// seconds: 1e6 keys make sub-intervals of 200,000).
+var shapes = []struct {
+	name string
+	span time.Duration
+}{
+	{"even", 24 * time.Hour},
+	{"sparse", 365 * 24 * time.Hour},
+	{"crowded", 10 * time.Second},
+}
+
+// BenchmarkScatteredDifferences gives 1,000 keys spread over the whole
+// history a newer version on one replica, each just after its original
+// one, and measures the other's alignment, for each shape.
 func BenchmarkScatteredDifferences(b *testing.B) {
 	n := benchKeys()
 	const d = 1000
-	b.Run(fmt.Sprintf("M=%d/d=%d", n, d), func(b *testing.B) {
-		e := newBenchPair(b, n, false)
-		ctx := context.Background()
-		r := rand.New(rand.NewPCG(1, 2))
-		var rt, bytes, fetched, diffs uint64
-		for b.Loop() {
-			b.StopTimer()
-			// d keys get a newer version on a, each at a time just after
-			// its original one: differences spread over the whole history.
-			for range d {
-				i := r.IntN(n)
-				smp := strata.Sample{Key: benchKey(i), Value: benchValue(i + 1), Kind: strata.KindPut,
-					Timestamp: hlc.Timestamp{Time: benchTime(i, n) + hlc.NTP64(16*(1+diffs)), ID: hlc.ID{0xef}}}
-				if _, err := e.pair.Stores[0].Apply(ctx, smp); err != nil {
-					b.Fatal(err)
+	for _, shape := range shapes {
+		b.Run(fmt.Sprintf("M=%d/d=%d/shape=%s", n, d, shape.name), func(b *testing.B) {
+			e := newSpanBenchPair(b, n, shape.span, false)
+			ctx := context.Background()
+			r := rand.New(rand.NewPCG(1, 2))
+			var rt, bytes, fetched, diffs uint64
+			for b.Loop() {
+				b.StopTimer()
+				for range d {
+					i := r.IntN(n)
+					smp := strata.Sample{Key: benchKey(i), Value: benchValue(i + 1), Kind: strata.KindPut,
+						Timestamp: hlc.Timestamp{Time: spanTime(i, n, shape.span) + hlc.NTP64(16*(1+diffs)), ID: hlc.ID{0xef}}}
+					if _, err := e.pair.Stores[0].Apply(ctx, smp); err != nil {
+						b.Fatal(err)
+					}
+					diffs++
 				}
-				diffs++
+				e.pair.Elapse()
+				before := e.pair.Replicas[1].Stats().SamplesFetched
+				b.StartTimer()
+				x, by := e.alignMeasured(b)
+				rt, bytes = rt+x, bytes+by
+				fetched += e.pair.Replicas[1].Stats().SamplesFetched - before
 			}
-			e.pair.Elapse()
-			before := e.pair.Replicas[1].Stats().SamplesFetched
-			b.StartTimer()
-			x, by := e.alignMeasured(b)
-			rt, bytes = rt+x, bytes+by
-			fetched += e.pair.Replicas[1].Stats().SamplesFetched - before
-		}
-		b.ReportMetric(float64(rt)/float64(b.N), "RT")
-		b.ReportMetric((float64(bytes)-float64(fetched)*benchValueSize)/float64(diffs), "B/diff")
-		b.ReportMetric(float64(fetched)/float64(diffs), "values/diff")
-	})
+			b.ReportMetric(float64(rt)/float64(b.N), "RT")
+			b.ReportMetric((float64(bytes)-float64(fetched)*benchValueSize)/float64(diffs), "B/diff")
+			b.ReportMetric(float64(fetched)/float64(diffs), "values/diff")
+		})
+	}
 }
 
+// BenchmarkNewReplica fills an empty replica from one of n keys, for
+// each shape and over 30 days (target: linear, 1e6 keys over 30 days in
+// ≤ 15 s on the memory backend).
 func BenchmarkNewReplica(b *testing.B) {
 	n := benchKeys()
-	b.Run(fmt.Sprint("M=", n), func(b *testing.B) {
-		e := newBenchPair(b, n, true)
-		var rt, bytes uint64
-		for b.Loop() {
-			b.StopTimer()
-			e = newBenchPair(b, n, true)
-			b.StartTimer()
-			rt, bytes = e.alignMeasured(b)
-		}
-		if got := len(antientropytest.Live(b, e.pair.Stores[1])); got != n {
-			b.Fatalf("the new replica holds %d keys of %d", got, n)
-		}
-		b.ReportMetric(float64(rt), "RT")
-		b.ReportMetric(100*(float64(bytes)-float64(e.rawBytes))/float64(e.rawBytes), "%overhead")
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
-	})
+	cases := append(shapes[:len(shapes):len(shapes)], struct {
+		name string
+		span time.Duration
+	}{"30d", 30 * 24 * time.Hour})
+	for _, shape := range cases {
+		b.Run(fmt.Sprintf("M=%d/shape=%s", n, shape.name), func(b *testing.B) {
+			var e *benchEnv
+			var rt, bytes uint64
+			for b.Loop() {
+				b.StopTimer()
+				e = newSpanBenchPair(b, n, shape.span, true)
+				b.StartTimer()
+				rt, bytes = e.alignMeasured(b)
+			}
+			if got := len(antientropytest.Live(b, e.pair.Stores[1])); got != n {
+				b.Fatalf("the new replica holds %d keys of %d", got, n)
+			}
+			b.ReportMetric(float64(rt), "RT")
+			b.ReportMetric(100*(float64(bytes)-float64(e.rawBytes))/float64(e.rawBytes), "%overhead")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
+		})
+	}
+}
+
+// newSpanBenchPair is a replica of n keys spread over span and another,
+// empty or with the same keys.
+func newSpanBenchPair(b *testing.B, n int, span time.Duration, empty bool) *benchEnv {
+	ft := antientropytest.NewFakeTime()
+	sa, sb := openBench(b, ft, 0xa), openBench(b, ft, 0xb)
+	fillSpan(b, sa, n, span)
+	if !empty {
+		fillSpan(b, sb, n, span)
+	}
+	raw := 0
+	for i := range n {
+		raw += len(benchKey(i)) + benchValueSize
+	}
+	p := antientropytest.NewPair(b, ft, sa, sb, &antientropy.Options{Logger: slog.New(slog.DiscardHandler)})
+	p.Elapse()
+	return &benchEnv{ft: ft, pair: p, rawBytes: raw}
 }
 
 // BenchmarkWatchHook compares Store.Put without and with a replica
@@ -238,36 +280,40 @@ func BenchmarkWatchHook(b *testing.B) {
 }
 
 // BenchmarkLogMemory measures the heap the log takes per key, besides the
-// key bytes (which the log shares with nothing: it keeps its own copy).
+// key bytes (which the log shares with nothing: it keeps its own copy),
+// for keys spread over an hour, a day, a month and a year (target ≤ 64
+// B/key besides the key, whatever the spread).
 func BenchmarkLogMemory(b *testing.B) {
 	n := benchKeys()
-	b.Run(fmt.Sprint("M=", n), func(b *testing.B) {
-		ft := antientropytest.NewFakeTime()
-		s := openBench(b, ft, 0xa)
-		fill(b, s, n)
-		keyBytes := 0
-		for i := range n {
-			keyBytes += len(benchKey(i))
-		}
-		var perKey float64
-		for b.Loop() {
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			r, err := antientropy.New(s, nopBenchTransport{}, nil)
-			if err != nil {
-				b.Fatal(err)
+	for _, span := range []time.Duration{time.Hour, 24 * time.Hour, 30 * 24 * time.Hour, 365 * 24 * time.Hour} {
+		b.Run(fmt.Sprintf("M=%d/spread=%v", n, span), func(b *testing.B) {
+			ft := antientropytest.NewFakeTime()
+			s := openBench(b, ft, 0xa)
+			fillSpan(b, s, n, span)
+			keyBytes := 0
+			for i := range n {
+				keyBytes += len(benchKey(i))
 			}
-			runtime.GC()
-			runtime.ReadMemStats(&after)
-			perKey = float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
-			runtime.KeepAlive(r)
-			_ = r.Close()
-		}
-		b.ReportMetric(perKey, "B/key")
-		b.ReportMetric(perKey-float64(keyBytes)/float64(n), "B/key-besides-key")
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
-	})
+			var perKey float64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				r, err := antientropy.New(s, nopBenchTransport{}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				perKey = float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
+				runtime.KeepAlive(r)
+				_ = r.Close()
+			}
+			b.ReportMetric(perKey, "B/key")
+			b.ReportMetric(perKey-float64(keyBytes)/float64(n), "B/key-besides-key")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
+		})
+	}
 }
 
 type nopBenchTransport struct{}

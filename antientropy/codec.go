@@ -38,9 +38,10 @@ func appendKey(b []byte, prev, key string) []byte {
 // reader decodes a message; the first error sticks and later reads
 // return zero values.
 type reader struct {
-	b     []byte
-	err   error
-	alloc int // bytes that decoded keys may still take
+	b         []byte
+	err       error
+	alloc     int // bytes that decoded keys may still take
+	peerLimit int // the sender's message limit, from the header
 }
 
 // newReader reads b; decoded keys may take up to 16 times its size (keys

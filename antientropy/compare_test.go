@@ -1,8 +1,10 @@
 package antientropy
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -20,12 +22,23 @@ func testCompareNodes(c *config) []compareNode {
 		}},
 		{node: subsNode(885000, 885100), parts: []child{{node: subsNode(885000, 885100), fp: 4}}},
 		{node: subNode(885001)},
+		{node: subNode(885002), parts: bucketParts(subNode(885002), 60)},
 	}
+}
+
+// bucketParts returns the child buckets of n from the first one on, with
+// made-up fingerprints.
+func bucketParts(n node, first int) []child {
+	var parts []child
+	for j := first; j < 1<<hashBits; j++ {
+		parts = append(parts, child{node: bucketNode(n, j), fp: fingerprint(j * 3)})
+	}
+	return parts
 }
 
 func TestCompareMessages(t *testing.T) {
 	c := testConfig(t)
-	c.fp = testFP
+	c.fp = testFPValue
 	nodes := testCompareNodes(c)
 	msg := appendCompare(nil, c, 177000, nodes)
 	require.Equal(t, len(nodes), compareNodesFit(c, nodes, DefaultMaxMessageSize))
@@ -52,7 +65,7 @@ func TestCompareMessages(t *testing.T) {
 	require.ErrorIs(t, r.err, ErrMalformed)
 
 	// A reply: answers about parts and about a node without parts.
-	ev := event{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 7, ID: hlc.ID{1}}, Kind: strata.KindPut}
+	ev := event{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(885001) + 7, ID: hlc.ID{1}}, Kind: strata.KindPut}
 	cr := &compareReply{x: exploreReply{cfg: c}}
 	want := [][]partAnswer{
 		{{node: nodes[0].node, answer: answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}}},
@@ -60,25 +73,70 @@ func TestCompareMessages(t *testing.T) {
 			{node: nodes[1].parts[2].node, answer: answer{leaf: true, events: []event{}}}},
 		{},
 		{{node: nodes[3].node, answer: answer{leaf: true, events: []event{ev}}}},
+		{{node: nodes[4].parts[2].node, answer: answer{leaf: true, events: []event{}}}},
+	}
+	idx := func(k int) []int {
+		var out []int
+		for _, a := range want[k] {
+			j := 0
+			for j < len(nodes[k].parts) && nodes[k].parts[j].node != a.node {
+				j++
+			}
+			out = append(out, j%max(len(nodes[k].parts), 1))
+		}
+		return out
 	}
 	var flat []partAnswer
 	for k, as := range want {
-		require.True(t, cr.addNode(k, as, nodes[k].parts, DefaultMaxMessageSize))
+		require.True(t, cr.addNode(k, as, idx(k), len(nodes[k].parts), DefaultMaxMessageSize))
 		flat = append(flat, as...)
 	}
-	reply := cr.encode(testFP)
-	consumed, answers := readCompareReply(body(t, reply, msgCompareReply), c, nodes)
+	reply := cr.encode(testHdr)
+	consumed, partial, answers := readCompareReply(body(t, reply, msgCompareReply), c, nodes)
 	require.Equal(t, len(nodes), consumed)
+	require.Zero(t, partial)
 	require.Equal(t, flat, answers)
 	truncations(t, reply, func(r *reader) { readCompareReply(r, c, nodes) })
 
-	// A reply answers whole nodes only, as many as fit.
+	// A reply answers the first nodes whole and the first parts of the
+	// next, as many as fit.
 	cr = &compareReply{x: exploreReply{cfg: c}}
-	require.True(t, cr.addNode(0, want[0], nil, 100))
-	require.False(t, cr.addNode(1, want[1], nodes[1].parts, 60))
-	consumed, answers = readCompareReply(body(t, cr.encode(testFP), msgCompareReply), c, nodes)
+	require.True(t, cr.addNode(0, want[0], idx(0), 0, 100))
+	one := &compareReply{x: exploreReply{cfg: c}}
+	require.True(t, one.addNode(0, want[0], idx(0), 0, 100))
+	require.True(t, one.addNode(1, want[1][:1], idx(1)[:1], len(nodes[1].parts), 1000))
+	require.False(t, cr.addNode(1, want[1], idx(1), len(nodes[1].parts), one.size()))
+	consumed, partial, answers = readCompareReply(body(t, cr.encode(testHdr), msgCompareReply), c, nodes)
 	require.Equal(t, 1, consumed)
-	require.Equal(t, want[0], answers)
+	require.Equal(t, 2, partial, "part 0 answered, part 1 equal, part 2 left")
+	require.Equal(t, append(slices.Clone(want[0]), want[1][0]), answers)
+
+	// Answers out of order, twice about one part, or beyond what the
+	// reply says it answered are refused.
+	for _, bad := range []struct {
+		consumed, partial int
+		order             [][2]int
+	}{
+		{2, 0, [][2]int{{1, 2}, {1, 0}}},
+		{2, 0, [][2]int{{1, 0}, {1, 0}}},
+		{1, 1, [][2]int{{0, 0}, {1, 2}}},
+	} {
+		b := appendHeader(nil, msgCompareReply, testHdr)
+		b = append(b, 0) // no clock IDs
+		b = binary.AppendUvarint(b, uint64(bad.consumed))
+		b = binary.AppendUvarint(b, uint64(bad.partial))
+		b = binary.AppendUvarint(b, uint64(len(bad.order)))
+		prev := 0
+		for _, o := range bad.order {
+			b = binary.AppendUvarint(b, uint64(o[0]-prev))
+			b = binary.AppendUvarint(b, uint64(o[1]))
+			b = append(b, 0, 0) // an empty leaf
+			prev = o[0]
+		}
+		_, _, r := readHeader(b, DefaultMaxMessageSize)
+		readCompareReply(r, c, nodes)
+		require.ErrorIs(t, r.err, ErrMalformed, "%+v", bad)
+	}
 }
 
 // Groups of sub-intervals: their sums are the log's, and tiled groups

@@ -13,6 +13,8 @@ type digest struct {
 	cold fingerprint
 	warm []fingerprint // intervals coldEnd+1 … hotStart-1
 	hot  []fingerprint // sub-intervals of intervals hotStart … L
+
+	limit int // the sender's message limit, from the header (not compared)
 }
 
 // digest computes the log's digest at reference L.
@@ -68,8 +70,8 @@ func digestSizeBound(hot, warm int) int {
 
 // appendDigest encodes d: L, then the warm and hot counts, a bitmap of the
 // non-zero fingerprints among cold, warm and hot, and those fingerprints.
-func appendDigest(b []byte, cfgFP uint64, d digest) []byte {
-	b = appendHeader(b, msgDigest, cfgFP)
+func appendDigest(b []byte, h hdr, d digest) []byte {
+	b = appendHeader(b, msgDigest, h)
 	b = binary.AppendUvarint(b, zigzag(d.L))
 	b = binary.AppendUvarint(b, uint64(len(d.warm)))
 	b = binary.AppendUvarint(b, uint64(len(d.hot)))

@@ -13,8 +13,8 @@ import (
 // reply holds the peer's current samples of the first of them, values
 // included, as many as fit, and says how many keys it consumed.
 
-func appendFetch(b []byte, cfgFP uint64, keys []string) []byte {
-	b = appendHeader(b, msgFetch, cfgFP)
+func appendFetch(b []byte, h hdr, keys []string) []byte {
+	b = appendHeader(b, msgFetch, h)
 	b = binary.AppendUvarint(b, uint64(len(keys)))
 	prev := ""
 	for _, k := range keys {
@@ -54,15 +54,15 @@ func readFetch(r *reader) []string {
 	return keys
 }
 
-func appendFetchReply(b []byte, cfgFP uint64, consumed int, w *sampleWriter) []byte {
-	b = appendHeader(b, msgFetchReply, cfgFP)
+func appendFetchReply(b []byte, h hdr, consumed int, w *sampleWriter) []byte {
+	b = appendHeader(b, msgFetchReply, h)
 	b = binary.AppendUvarint(b, uint64(consumed))
 	return w.append(b)
 }
 
 func readFetchReply(r *reader, asked int) (int, []strata.Sample) {
 	consumed := r.int(asked)
-	samples := readSamples(r)
+	samples := readSamples(r, false)
 	r.end()
 	return consumed, samples
 }
@@ -78,13 +78,13 @@ func (rp *Replica) current(ctx context.Context, key string) (strata.Sample, bool
 	return strata.Sample{}, false, nil
 }
 
-func (rp *Replica) serveFetch(ctx context.Context, r *reader) ([]byte, error) {
+func (rp *Replica) serveFetch(ctx context.Context, r *reader, limit int) ([]byte, error) {
 	keys := readFetch(r)
 	if r.err != nil {
 		return nil, r.err
 	}
 	w := newSampleWriter()
-	budget := rp.cfg.MaxMessageSize - headerSize - binary.MaxVarintLen64
+	budget := limit - headerSize - binary.MaxVarintLen64
 	consumed := 0
 	for _, key := range keys {
 		if isWild(key) {
@@ -99,7 +99,7 @@ func (rp *Replica) serveFetch(ctx context.Context, r *reader) ([]byte, error) {
 			if w.n > 0 {
 				break
 			}
-			rp.tooLarge(key, &smp)
+			rp.tooLarge(key, &smp, limit)
 			ok = false
 		}
 		if ok {
@@ -107,7 +107,7 @@ func (rp *Replica) serveFetch(ctx context.Context, r *reader) ([]byte, error) {
 		}
 		consumed++
 	}
-	return appendFetchReply(nil, rp.cfg.fp, consumed, w), nil
+	return appendFetchReply(nil, rp.cfg.hdr(), consumed, w), nil
 }
 
 // fits reports whether smp can join the samples of w within budget bytes.
@@ -115,8 +115,8 @@ func (rp *Replica) fits(w *sampleWriter, smp *strata.Sample, budget int) bool {
 	return w.size()+sampleSize(smp) <= budget
 }
 
-func (rp *Replica) tooLarge(key string, smp *strata.Sample) {
+func (rp *Replica) tooLarge(key string, smp *strata.Sample, limit int) {
 	rp.stats.tooLarge.Add(1)
 	rp.cfg.Logger.Warn("antientropy: a sample does not fit in a message and is not replicated",
-		"replica", rp.cfg.ID, "key", key, "bytes", len(smp.Value), "max_message_size", rp.cfg.MaxMessageSize)
+		"replica", rp.cfg.ID, "key", key, "bytes", len(smp.Value), "limit", limit)
 }

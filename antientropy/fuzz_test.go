@@ -19,29 +19,30 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	d.hot[3] = 9
 	x := &exploreReply{cfg: c}
 	x.add(nodes[0], answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}, DefaultMaxMessageSize)
-	x.add(nodes[1], answer{children: []child{{node: subNode(26), fp: 3, count: 60}}}, DefaultMaxMessageSize)
-	x.add(nodes[2], answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}, DefaultMaxMessageSize)
+	within := subNode(c.firstSub(nodes[1].lo) + 3)
+	x.add(nodes[1], answer{within: &within, children: []child{{node: bucketNode(within, 7), fp: 4, count: 90}}}, DefaultMaxMessageSize)
+	x.add(nodes[2], answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(nodes[2].lo) + 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}, DefaultMaxMessageSize)
 	w := newSampleWriter()
 	w.add(&strata.Sample{Key: "demo/a", Value: []byte("v"), Encoding: "text/plain", Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{1}}, Kind: strata.KindPut})
 	w.add(&strata.Sample{Key: "demo/b", Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{2}}, Kind: strata.KindDelete})
 	next := pullCursor{node: 1, cursor: cursor{started: true, sub: 7, key: "demo/k"}}
 	cc := *c
-	cc.fp = testFP
+	cc.fp = testFPValue
 	cnodes := testCompareNodes(c)
 	cr := &compareReply{x: exploreReply{cfg: c}}
-	cr.addNode(0, []partAnswer{{node: cnodes[0].node, answer: answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}}}, nil, DefaultMaxMessageSize)
-	cr.addNode(1, []partAnswer{{node: cnodes[1].parts[1].node, answer: answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}}}, cnodes[1].parts, DefaultMaxMessageSize)
+	cr.addNode(0, []partAnswer{{node: cnodes[0].node, answer: answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}}}, []int{0}, 0, DefaultMaxMessageSize)
+	cr.addNode(1, []partAnswer{{node: cnodes[1].parts[1].node, answer: answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(cnodes[1].parts[1].node.lo) + 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}}}, []int{1}, len(cnodes[1].parts), DefaultMaxMessageSize)
 	return [][]byte{
-		appendDigest(nil, testFP, d),
-		appendHeader(nil, msgDigestRequest, testFP),
-		appendExplore(nil, testFP, 177000, nodes),
-		x.encode(testFP),
-		appendFetch(nil, testFP, []string{"demo/a", "demo/ab"}),
-		appendFetchReply(nil, testFP, 2, w),
-		appendPull(nil, testFP, 177000, next, nodes),
-		appendPullReply(nil, testFP, w, &next),
+		appendDigest(nil, testHdr, d),
+		appendHeader(nil, msgDigestRequest, testHdr),
+		appendExplore(nil, testHdr, 177000, nodes),
+		x.encode(testHdr),
+		appendFetch(nil, testHdr, []string{"demo/a", "demo/ab"}),
+		appendFetchReply(nil, testHdr, 2, w),
+		appendPull(nil, testHdr, 177000, next, nodes, false),
+		appendPullReply(nil, testHdr, w, &next),
 		appendCompare(nil, &cc, 177000, cnodes),
-		cr.encode(testFP),
+		cr.encode(testHdr),
 	}
 }
 
@@ -75,7 +76,7 @@ func FuzzDecode(f *testing.F) {
 		case msgPull:
 			readPull(r)
 		case msgPullReply:
-			readPullReply(r, len(nodes))
+			readPullReply(r, len(nodes), false)
 		case msgCompare:
 			_, ns := readCompare(r, c)
 			if len(ns) > len(msg) {
@@ -100,11 +101,12 @@ func FuzzHandleRequest(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	hl := len(appendHeader(nil, 0, testHdr))
 	for _, seed := range fuzzSeeds(f) {
-		f.Add(seed[headerSize:], seed[1])
+		f.Add(seed[hl:], seed[1])
 	}
 	f.Fuzz(func(t *testing.T, b []byte, kind byte) {
-		msg := append(appendHeader(nil, msgKind(kind), r.cfg.fp), b...)
+		msg := append(appendHeader(nil, msgKind(kind), r.cfg.hdr()), b...)
 		reply, err := r.HandleRequest(ctx, "fuzz", msg)
 		if err == nil && len(reply) > MinMessageSize {
 			t.Fatalf("reply of %d bytes", len(reply))
@@ -136,6 +138,6 @@ func TestWriteFuzzCorpus(t *testing.T) {
 			}
 		}
 		write("FuzzDecode", "go test fuzz v1\n[]byte("+strconv.Quote(string(seed))+")\n")
-		write("FuzzHandleRequest", "go test fuzz v1\n[]byte("+strconv.Quote(string(seed[headerSize:]))+")\nbyte("+strconv.QuoteRune(rune(seed[1]))+")\n")
+		write("FuzzHandleRequest", "go test fuzz v1\n[]byte("+strconv.Quote(string(seed[len(appendHeader(nil, 0, testHdr)):]))+")\nbyte("+strconv.QuoteRune(rune(seed[1]))+")\n")
 	}
 }

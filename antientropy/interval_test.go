@@ -11,7 +11,7 @@ import (
 
 func testConfig(t testing.TB) *config {
 	t.Helper()
-	c := &config{Options: Options{Interval: 10 * time.Second, SubIntervals: 5, Hot: 6, Warm: 30, PropagationDelay: 250 * time.Millisecond}}
+	c := &config{Options: Options{Interval: 10 * time.Second, SubIntervals: 5, Hot: 6, Warm: 30, PropagationDelay: 250 * time.Millisecond, MaxMessageSize: DefaultMaxMessageSize}}
 	c.intervalMs, c.subMs, c.delayMs, c.expiry = 10000, 2000, 250, 8640
 	return c
 }

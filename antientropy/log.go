@@ -1,9 +1,9 @@
 package antientropy
 
 import (
-	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/hlc"
@@ -86,23 +86,27 @@ type eventLog struct {
 	used      uint32   // references handed out so far
 	table     keyTable
 	subs      map[int64]*subBucket
-	intervals map[int64]*sums
-	sorted    []int64 // interval numbers in ascending order; nil when stale
+	intervals intervalIndex // the intervals holding events, with their sums
 	ids       []hlc.ID
 	idIndex   map[hlc.ID]uint32
 	wild      map[uint32]keyexpr.KeyExpr // wildcard delete events
+	crowded   map[int64]*hashIndex       // hash indices of crowded sub-intervals (crowd.go)
 	scratch   []byte
 	pruned    int64 // deletes of intervals ≤ pruned have left the log
+
+	tooLarge *atomic.Uint64 // events too large to list, counted in Stats.TooLarge
 }
 
 func newEventLog(c *config) *eventLog {
 	l := &eventLog{
 		cfg:       c,
 		subs:      map[int64]*subBucket{},
-		intervals: map[int64]*sums{},
+		intervals: newIntervalIndex(),
 		idIndex:   map[hlc.ID]uint32{},
 		wild:      map[uint32]keyexpr.KeyExpr{},
+		crowded:   map[int64]*hashIndex{},
 		pruned:    -1 << 62,
+		tooLarge:  new(atomic.Uint64),
 	}
 	l.table = newKeyTable(func(ref uint32) string { return l.at(ref).key })
 	return l
@@ -185,7 +189,7 @@ func (l *eventLog) observeLocked(key string, ts hlc.Timestamp, kind strata.Kind)
 // hashOf returns the event hash of e.
 func (l *eventLog) hashOf(e *entry) uint64 {
 	var h uint64
-	h, l.scratch = eventHash(l.scratch, e.key, l.timestamp(e), e.kind())
+	h, l.scratch = l.cfg.eventHash(l.scratch, e.key, l.timestamp(e), e.kind())
 	return h
 }
 
@@ -204,14 +208,8 @@ func (l *eventLog) link(ref uint32, e *entry) {
 	}
 	b.head = ref
 	b.add(e, h, +1)
-	i := l.cfg.intervalOfSub(s)
-	iv := l.intervals[i]
-	if iv == nil {
-		iv = &sums{}
-		l.intervals[i] = iv
-		l.sorted = nil
-	}
-	iv.add(e, h, +1)
+	l.touch(s, ref)
+	l.intervals.add(l.cfg.intervalOfSub(s), e, h, +1)
 }
 
 // unlink removes the event from its sub-interval and interval.
@@ -228,16 +226,11 @@ func (l *eventLog) unlink(ref uint32, e *entry) {
 		l.at(e.next).prev = e.prev
 	}
 	b.add(e, h, -1)
+	l.touch(s, ref)
 	if b.head == 0 {
 		delete(l.subs, s)
 	}
-	i := l.cfg.intervalOfSub(s)
-	iv := l.intervals[i]
-	iv.add(e, h, -1)
-	if iv.nPut+iv.nDel == 0 {
-		delete(l.intervals, i)
-		l.sorted = nil
-	}
+	l.intervals.add(l.cfg.intervalOfSub(s), e, h, -1)
 }
 
 func (l *eventLog) remove(ref uint32) {
@@ -263,7 +256,7 @@ func (l *eventLog) prune(L int64) int {
 		if i > limit {
 			break
 		}
-		if i <= l.pruned || l.intervals[i] == nil || l.intervals[i].nDel == 0 {
+		if iv := l.intervals.get(i); i <= l.pruned || iv == nil || iv.nDel == 0 {
 			continue
 		}
 		for s := l.cfg.firstSub(i); s < l.cfg.firstSub(i+1); s++ {
@@ -288,16 +281,11 @@ func (l *eventLog) prune(L int64) int {
 }
 
 // sortedIntervals returns the intervals holding events, in ascending
-// order. The slice is shared: do not modify it.
+// order (and some that emptied since; their sums are zero). The slice is
+// shared, and valid until the log changes: do not modify it.
 func (l *eventLog) sortedIntervals() []int64 {
-	if l.sorted == nil {
-		l.sorted = make([]int64, 0, len(l.intervals))
-		for i := range l.intervals {
-			l.sorted = append(l.sorted, i)
-		}
-		slices.Sort(l.sorted)
-	}
-	return l.sorted
+	l.intervals.ready()
+	return l.intervals.nums
 }
 
 // lookup returns the log's event for key.

@@ -48,7 +48,7 @@ func TestLogMatchesModel(t *testing.T) {
 		got, ok := l.lookup(key)
 		require.True(t, ok)
 		require.Equal(t, want, got)
-		h, _ := eventHash(nil, key, want.Timestamp, want.Kind)
+		h, _ := c.eventHash(nil, key, want.Timestamp, want.Kind)
 		total += h
 	}
 	fp, n := l.nodeSums(rangeNode(0, L), L)
@@ -90,7 +90,7 @@ func TestLogMatchesModel(t *testing.T) {
 	nPuts := 0
 	for key, ev := range model {
 		if ev.Kind == strata.KindPut {
-			h, _ := eventHash(nil, key, ev.Timestamp, ev.Kind)
+			h, _ := c.eventHash(nil, key, ev.Timestamp, ev.Kind)
 			puts += h
 			nPuts++
 		}

@@ -8,8 +8,12 @@ import (
 )
 
 // Every message starts with a header: the protocol version (1 byte), the
-// message kind (1 byte) and the sender's configuration fingerprint (8
-// bytes, little-endian). The body depends on the kind:
+// message kind (1 byte), the sender's configuration fingerprint (8
+// bytes, little-endian) and the sender's MaxMessageSize (uvarint): a
+// responder sizes its reply by the smaller of its own limit and the
+// requester's, and a requester sizes its requests by the smaller of its
+// own and the one the peer's digest carried. The body depends on the
+// kind:
 //
 //	digest         reference L (zigzag varint), fingerprints of the cold
 //	               era, the warm intervals and the hot sub-intervals
@@ -25,13 +29,18 @@ import (
 //	               parts that tile it (or no parts); the reply answers,
 //	               for the first nodes in order, each part whose
 //	               fingerprint differs (or the node itself) as explore
-//	               does, and says how many nodes it answered
+//	               does, and says how many nodes it answered whole and
+//	               how many parts of the next one
 //
 // Keys in a list are sorted and written as the length of the prefix shared
 // with the previous key plus the rest; times are zigzag varint deltas from
 // the previous time; clock IDs are indices into a table at the start of
 // the message.
-const protocolVersion = 2
+//
+// Version 3 added the sender's limit to the header, answers of a compare
+// reply that stop inside a node, and the pull request's mode (samples, or
+// events only); versions 2 and 3 do not talk to each other.
+const protocolVersion = 3
 
 type msgKind byte
 
@@ -48,15 +57,30 @@ const (
 	msgCompareReply  msgKind = 10
 )
 
-const headerSize = 10
+// headerSize bounds the size of a header.
+const headerSize = 15
 
-func appendHeader(b []byte, kind msgKind, cfgFP uint64) []byte {
+// maxLimit is the largest MaxMessageSize.
+const maxLimit = 1 << 30
+
+// hdr is what a sender puts in every header besides the kind: its
+// configuration fingerprint and its message limit.
+type hdr struct {
+	fp    uint64
+	limit int
+}
+
+func (c *config) hdr() hdr { return hdr{fp: c.fp, limit: c.MaxMessageSize} }
+
+func appendHeader(b []byte, kind msgKind, h hdr) []byte {
 	b = append(b, protocolVersion, byte(kind))
-	return appendFP(b, cfgFP)
+	b = appendFP(b, h.fp)
+	return binary.AppendUvarint(b, uint64(h.limit))
 }
 
 // readHeader checks the version and size of msg and returns its kind and
-// configuration fingerprint, and a reader of its body.
+// configuration fingerprint, and a reader of its body whose peerLimit is
+// the sender's message limit.
 func readHeader(msg []byte, maxSize int) (msgKind, uint64, *reader) {
 	r := newReader(msg)
 	if len(msg) > maxSize {
@@ -68,6 +92,11 @@ func readHeader(msg []byte, maxSize int) (msgKind, uint64, *reader) {
 	}
 	kind := msgKind(r.byte())
 	fp := r.fp()
+	limit := r.uvarint()
+	if r.err == nil && (limit < MinMessageSize || limit > maxLimit) {
+		r.fail("message limit %d outside [%d, %d]", limit, MinMessageSize, maxLimit)
+	}
+	r.peerLimit = int(limit)
 	return kind, fp, r
 }
 
@@ -221,12 +250,13 @@ func readNodes(r *reader) []node {
 // its encoding's index and its value.
 
 type sampleWriter struct {
-	body  []byte
-	ids   idTable
-	encs  []string
-	encIx map[string]int
-	ev    eventWriter
-	n     int
+	eventsOnly bool // puts without encoding nor value
+	body       []byte
+	ids        idTable
+	encs       []string
+	encIx      map[string]int
+	ev         eventWriter
+	n          int
 }
 
 func newSampleWriter() *sampleWriter {
@@ -251,7 +281,7 @@ func sampleSize(smp *strata.Sample) int {
 
 func (w *sampleWriter) add(smp *strata.Sample) {
 	w.body = w.ev.appendEvent(w.body, smp.Key, smp.Timestamp, smp.Kind)
-	if smp.Kind == strata.KindPut {
+	if smp.Kind == strata.KindPut && !w.eventsOnly {
 		i, ok := w.encIx[smp.Encoding]
 		if !ok {
 			i = len(w.encs)
@@ -274,7 +304,9 @@ func (w *sampleWriter) append(b []byte) []byte {
 	return append(b, w.body...)
 }
 
-func readSamples(r *reader) []strata.Sample {
+// readSamples decodes what a sampleWriter wrote; with eventsOnly, puts
+// come without encoding nor value.
+func readSamples(r *reader, eventsOnly bool) []strata.Sample {
 	er := eventReader{ids: readIDs(r)}
 	nEnc := r.count(1)
 	encs := make([]string, 0, nEnc)
@@ -286,7 +318,7 @@ func readSamples(r *reader) []strata.Sample {
 	for range n {
 		key, ts, kind := er.read(r)
 		smp := strata.Sample{Key: key, Timestamp: ts, Kind: kind}
-		if kind == strata.KindPut {
+		if kind == strata.KindPut && !eventsOnly {
 			if len(encs) == 0 {
 				r.fail("put without an encoding table")
 				return nil

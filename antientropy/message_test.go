@@ -10,14 +10,16 @@ import (
 	"github.com/stratakv/strata/hlc"
 )
 
-const testFP = 0x1234567890abcdef
+const testFPValue = 0x1234567890abcdef
+
+var testHdr = hdr{fp: testFPValue, limit: DefaultMaxMessageSize}
 
 func body(t testing.TB, msg []byte, want msgKind) *reader {
 	t.Helper()
 	kind, fp, r := readHeader(msg, DefaultMaxMessageSize)
 	require.NoError(t, r.err)
 	require.Equal(t, want, kind)
-	require.Equal(t, uint64(testFP), fp)
+	require.Equal(t, uint64(testFPValue), fp)
 	return r
 }
 
@@ -36,11 +38,11 @@ func truncations(t *testing.T, msg []byte, decode func(*reader)) {
 func TestDigestMessage(t *testing.T) {
 	d := digest{L: 177000, cold: 5, warm: make([]fingerprint, 30), hot: make([]fingerprint, 30)}
 	d.warm[3], d.hot[29] = 1<<63, 42
-	msg := appendDigest(nil, testFP, d)
+	msg := appendDigest(nil, testHdr, d)
 	require.LessOrEqual(t, len(msg), digestSizeBound(30, 30))
 	got := readDigest(body(t, msg, msgDigest), 30, 30)
 	require.True(t, d.equal(got), "%+v", got)
-	require.Len(t, msg, headerSize+3+1+1+8+3*8, "zero fingerprints cost one bit")
+	require.Len(t, msg, len(appendHeader(nil, 0, testHdr))+3+1+1+8+3*8, "zero fingerprints cost one bit")
 
 	_, _, r := readHeader(msg, DefaultMaxMessageSize)
 	readDigest(r, 30, 31)
@@ -62,7 +64,7 @@ func testNodes() []node {
 func TestExploreMessages(t *testing.T) {
 	c := testConfig(t)
 	nodes := testNodes()
-	msg := appendExplore(nil, testFP, 177000, nodes)
+	msg := appendExplore(nil, testHdr, 177000, nodes)
 	L, got := readExplore(body(t, msg, msgExplore))
 	require.Equal(t, int64(177000), L)
 	require.Equal(t, nodes, got)
@@ -72,9 +74,9 @@ func TestExploreMessages(t *testing.T) {
 		{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}, {node: rangeNode(30, 30), fp: 2, count: 50}}},
 		{children: []child{{node: subNode(26), fp: 3, count: 60}, {node: subNode(29), fp: 4, count: 1}}},
 		{leaf: true, events: []event{
+			{Key: "demo/*", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 99, ID: hlc.ID{1}}, Kind: strata.KindDelete},
 			{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 77, ID: hlc.ID{1}}, Kind: strata.KindPut},
 			{Key: "demo/ab", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 5, ID: hlc.ID{2, 3}}, Kind: strata.KindDelete},
-			{Key: "demo/*", Timestamp: hlc.Timestamp{Time: c.subStart(885000) + 99, ID: hlc.ID{1}}, Kind: strata.KindDelete},
 		}},
 		{children: []child{{node: node{kind: nodeSub, lo: 885001, hi: 885001, bits: 18, prefix: 0xabc<<6 | 63}, fp: 5, count: 41}}},
 	}
@@ -82,7 +84,7 @@ func TestExploreMessages(t *testing.T) {
 	for k, a := range answers {
 		require.True(t, x.add(nodes[k], a, DefaultMaxMessageSize))
 	}
-	reply := x.encode(testFP)
+	reply := x.encode(testHdr)
 	require.Equal(t, answers, readExploreReply(body(t, reply, msgExploreReply), c, nodes))
 	truncations(t, reply, func(r *reader) { readExploreReply(r, c, nodes) })
 
@@ -90,13 +92,13 @@ func TestExploreMessages(t *testing.T) {
 	x = &exploreReply{cfg: c}
 	require.True(t, x.add(nodes[0], answers[0], 100))
 	require.False(t, x.add(nodes[1], answers[1], 60))
-	got2 := readExploreReply(body(t, x.encode(testFP), msgExploreReply), c, nodes)
+	got2 := readExploreReply(body(t, x.encode(testHdr), msgExploreReply), c, nodes)
 	require.Equal(t, answers[:1], got2)
 }
 
 func TestFetchMessages(t *testing.T) {
 	keys := []string{"demo/a", "demo/a/b", "demo/b", "x"}
-	msg := appendFetch(nil, testFP, keys)
+	msg := appendFetch(nil, testHdr, keys)
 	require.Equal(t, keys, readFetch(body(t, msg, msgFetch)))
 	truncations(t, msg, func(r *reader) { readFetch(r) })
 	require.Equal(t, 2, fetchKeysFit(keys, headerSize+10+8+4))
@@ -110,7 +112,7 @@ func TestFetchMessages(t *testing.T) {
 	for k := range samples {
 		w.add(&samples[k])
 	}
-	reply := appendFetchReply(nil, testFP, 4, w)
+	reply := appendFetchReply(nil, testHdr, 4, w)
 	require.LessOrEqual(t, len(reply), headerSize+10+w.size())
 	consumed, got := readFetchReply(body(t, reply, msgFetchReply), 4)
 	require.Equal(t, 4, consumed)
@@ -124,8 +126,9 @@ func TestFetchMessages(t *testing.T) {
 func TestPullMessages(t *testing.T) {
 	nodes := testNodes()
 	for _, cur := range []pullCursor{{}, {node: 2, cursor: cursor{started: true, sub: 885000, key: "demo/k"}}} {
-		msg := appendPull(nil, testFP, 177000, cur, nodes)
-		L, gotCur, gotNodes := readPull(body(t, msg, msgPull))
+		msg := appendPull(nil, testHdr, 177000, cur, nodes, true)
+		L, gotCur, gotNodes, eventsOnly := readPull(body(t, msg, msgPull))
+		require.True(t, eventsOnly)
 		require.Equal(t, int64(177000), L)
 		require.Equal(t, cur, gotCur)
 		require.Equal(t, nodes, gotNodes)
@@ -137,18 +140,18 @@ func TestPullMessages(t *testing.T) {
 	}
 	next := pullCursor{node: 1, cursor: cursor{started: true, sub: 7, key: "demo/k/2"}}
 	for _, nx := range []*pullCursor{nil, &next} {
-		reply := appendPullReply(nil, testFP, w, nx)
-		samples, got := readPullReply(body(t, reply, msgPullReply), len(nodes))
+		reply := appendPullReply(nil, testHdr, w, nx)
+		samples, got := readPullReply(body(t, reply, msgPullReply), len(nodes), false)
 		require.Len(t, samples, 3)
 		require.Equal(t, nx, got)
-		truncations(t, reply, func(r *reader) { readPullReply(r, len(nodes)) })
+		truncations(t, reply, func(r *reader) { readPullReply(r, len(nodes), false) })
 	}
 }
 
 // Counts that the input cannot hold are refused before anything is
 // allocated for them.
 func TestHostileCounts(t *testing.T) {
-	msg := appendHeader(nil, msgFetch, testFP)
+	msg := appendHeader(nil, msgFetch, testHdr)
 	msg = append(msg, 0xff, 0xff, 0xff, 0xff, 0x0f) // 4 G keys in 0 bytes
 	r := body(t, msg, msgFetch)
 	require.Empty(t, readFetch(r))
@@ -159,7 +162,7 @@ func TestHostileCounts(t *testing.T) {
 	for i := range long {
 		long[i] = 'a'
 	}
-	msg = appendHeader(nil, msgFetch, testFP)
+	msg = appendHeader(nil, msgFetch, testHdr)
 	msg = append(msg, 0x80, 0x80, 0x01) // 16384 keys
 	msg = appendKey(msg, "", string(long))
 	for range 16383 {

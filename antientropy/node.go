@@ -1,10 +1,10 @@
 package antientropy
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 
-	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/hlc"
 )
 
@@ -36,9 +36,20 @@ const (
 	rangeFanout = 64 // children of a range of intervals, at most
 	hashBits    = 6  // a crowded sub-interval splits into 1<<hashBits buckets
 	maxHashBits = 60
-	leafEvents  = 40 // a node with at most this many events is listed
+	leafEvents  = 40 // a node with at most this many events is listed (twice as many for a hash bucket)
 	subsFanout  = 32 // children of a range of sub-intervals, at most
 )
+
+// leafLimit is how many events a node may have to be listed: leafEvents,
+// or twice as many in a hash bucket, so that two levels of buckets (one
+// round trip with parts) reach a listing in a sub-interval of 200,000
+// events.
+func leafLimit(n node) int {
+	if n.kind == nodeSub && n.bits > 0 {
+		return 2 * leafEvents
+	}
+	return leafEvents
+}
 
 func rangeNode(lo, hi int64) node { return node{kind: nodeRange, lo: lo, hi: hi} }
 func subNode(s int64) node        { return node{kind: nodeSub, lo: s, hi: s} }
@@ -86,6 +97,20 @@ type answer struct {
 	leaf     bool
 	events   []event
 	children []child
+	// within, if set, is the one sub-interval of a larger node that holds
+	// the responder's events: children are its hash buckets (the
+	// requester need not look elsewhere in the node, since the responder
+	// has nothing there to give).
+	within *node
+}
+
+// parentOf is the node whose children a's children are: n, or the
+// sub-interval within it.
+func (a *answer) parentOf(n node) node {
+	if a.within != nil {
+		return *a.within
+	}
+	return n
 }
 
 // nodeSums returns the fingerprint and event count of n at reference L.
@@ -99,20 +124,15 @@ func (l *eventLog) nodeSumsLocked(n node, L int64) (fingerprint, int) {
 	var fp fingerprint
 	count := 0
 	if n.kind == nodeRange {
-		iv := l.sortedIntervals()
-		for k := lowerBound(iv, n.lo); k < len(iv) && iv[k] <= n.hi; k++ {
-			f, c := l.intervals[iv[k]].at(l.cfg, iv[k], L)
-			fp += f
-			count += c
-		}
-		return fp, count
+		l.intervals.ready()
+		return l.intervals.rangeAt(l.cfg, n.lo, n.hi, L)
 	}
 	if n.kind == nodeSubs {
 		iv := l.sortedIntervals()
 		for k := lowerBound(iv, l.cfg.intervalOfSub(n.lo)); k < len(iv) && l.cfg.firstSub(iv[k]) <= n.hi; k++ {
 			i := iv[k]
 			if l.cfg.firstSub(i) >= n.lo && l.cfg.firstSub(i+1)-1 <= n.hi {
-				f, c := l.intervals[i].at(l.cfg, i, L)
+				f, c := l.intervals.sums[k].at(l.cfg, i, L)
 				fp += f
 				count += c
 				continue
@@ -164,58 +184,60 @@ func (l *eventLog) liveSubsLocked(lo, hi int64) []int64 {
 
 // forEachLocked calls fn with every event of n that counts at reference
 // L, in sub-interval order (unordered within one), and its hash when n is
-// a hash bucket (zero otherwise: hashing costs).
+// a hash bucket (zero otherwise: hashing costs, unless the sub-interval
+// is crowded and indexed by hash).
 func (l *eventLog) forEachLocked(n node, L int64, fn func(s int64, e *entry, h uint64)) {
-	var subs []int64
 	if n.kind == nodeSub {
-		subs = []int64{n.lo}
-	} else {
-		subs = l.liveSubsLocked(l.cfg.subSpan(n))
+		l.forEachInSubLocked(n, L, fn, false)
+		return
 	}
-	for _, s := range subs {
-		b := l.subs[s]
-		if b == nil {
-			continue
-		}
-		dels := l.cfg.deletesCount(l.cfg.intervalOfSub(s), L)
-		for ref := b.head; ref != 0; ref = l.at(ref).next {
-			e := l.at(ref)
-			if !dels && e.kind() == strata.KindDelete {
-				continue
-			}
-			var h uint64
-			if n.bits > 0 {
-				if h = l.hashOf(e); !n.matches(h) {
-					continue
-				}
-			}
-			fn(s, e, h)
-		}
+	for _, s := range l.liveSubsLocked(l.cfg.subSpan(n)) {
+		l.forEachInSubLocked(subNode(s), L, fn, false)
 	}
 }
 
-// explore answers about n at reference L, as a responder.
-func (l *eventLog) explore(n node, L int64) answer {
+// explore answers about n at reference L, as a responder, in at most
+// maxBytes of reply: a node of few events is listed if the listing fits,
+// otherwise split into children, down to one event or to hash buckets of
+// maxHashBits bits. An event that does not fit even alone (a key longer
+// than the limit) is left out of the listing and counted in tooLarge.
+func (l *eventLog) explore(n node, L int64, maxBytes int) answer {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	_, count := l.nodeSumsLocked(n, L)
-	if count <= leafEvents || (n.kind == nodeSub && n.bits >= maxHashBits) {
+	unsplittable := count <= 1 || (n.kind == nodeSub && n.bits >= maxHashBits)
+	if count <= leafLimit(n) || unsplittable {
 		var evs []event
 		l.forEachLocked(n, L, func(_ int64, e *entry, _ uint64) { evs = append(evs, l.eventOf(e)) })
 		sortEvents(evs)
-		return answer{leaf: true, events: evs}
+		if unsplittable || leafSize(l.cfg, n, evs) <= maxBytes {
+			for unsplittable && len(evs) > 0 && leafSize(l.cfg, n, evs) > maxBytes {
+				l.tooLarge.Add(1)
+				evs = evs[:len(evs)-1]
+			}
+			return answer{leaf: true, events: evs}
+		}
 	}
+	if n.kind != nodeSub {
+		// All the events of a larger node in one crowded sub-interval:
+		// answer with that sub-interval's hash buckets at once.
+		if subs := l.liveSubsLocked(l.cfg.subSpan(n)); len(subs) == 1 {
+			s := subNode(subs[0])
+			a := l.childrenLocked(s, L)
+			a.within = &s
+			return a
+		}
+	}
+	return l.childrenLocked(n, L)
+}
+
+// childrenLocked returns the answer about n at reference L that lists its
+// non-empty children.
+func (l *eventLog) childrenLocked(n node, L int64) answer {
 	var kids []child
 	switch {
 	case n.kind == nodeSub:
-		var fps [1 << hashBits]fingerprint
-		var counts [1 << hashBits]int
-		l.forEachLocked(n, L, func(_ int64, e *entry, _ uint64) {
-			h := l.hashOf(e)
-			j := h << n.bits >> (64 - hashBits)
-			fps[j] += h
-			counts[j]++
-		})
+		fps, counts := l.bucketSumsLocked(n, L)
 		for j := range fps {
 			if counts[j] > 0 {
 				kids = append(kids, child{node: node{kind: nodeSub, lo: n.lo, hi: n.lo, bits: n.bits + hashBits, prefix: n.prefix<<hashBits | uint64(j)}, fp: fps[j], count: counts[j]})
@@ -239,8 +261,8 @@ func (l *eventLog) explore(n node, L int64) answer {
 			last++
 		}
 		var live []int64
-		for _, i := range iv[first:last] {
-			if _, c := l.intervals[i].at(l.cfg, i, L); c > 0 {
+		for k, i := range iv[first:last] {
+			if _, c := l.intervals.sums[first+k].at(l.cfg, i, L); c > 0 {
 				live = append(live, i)
 			}
 		}
@@ -275,13 +297,13 @@ func (l *eventLog) subGroupsLocked(lo, hi, L int64, groups int, tile bool) []chi
 	to := from
 	total := 0
 	for ; to < len(iv) && c.firstSub(iv[to]) <= hi; to++ {
-		_, n := l.intervals[iv[to]].at(c, iv[to], L)
+		_, n := l.intervals.sums[to].at(c, iv[to], L)
 		total += n
 	}
 	var units []unit
-	for _, i := range iv[from:to] {
+	for k, i := range iv[from:to] {
 		first, last := c.firstSub(i), c.firstSub(i+1)-1
-		fp, n := l.intervals[i].at(c, i, L)
+		fp, n := l.intervals.sums[from+k].at(c, i, L)
 		if n == 0 {
 			continue
 		}
@@ -333,47 +355,66 @@ func (l *eventLog) subGroupsLocked(lo, hi, L int64, groups int, tile bool) []chi
 // by sub-interval, then by key, starting after cursor c (a zero cursor
 // starts at the beginning). Each event comes with its sub-interval, so
 // the caller can resume after any of them. more says whether events are
-// left after the last one returned.
+// left after the last one returned. The log's mutex is held for one
+// sub-interval at a time, and a page walks only the intervals it takes:
+// serving a page never holds up writes for long, nor costs the length of
+// the history left.
 func (l *eventLog) pageEvents(n node, L int64, c cursor, limit int) (evs []event, subs []int64, more bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var buf []event
-	visit := func(s int64) bool { // false when the page is full
-		b := l.subs[s]
-		if b == nil || (c.started && s < c.sub) {
-			return true
-		}
-		buf = buf[:0]
-		l.forEachLocked(node{kind: nodeSub, lo: s, hi: s, bits: n.bits, prefix: n.prefix}, L, func(_ int64, e *entry, _ uint64) {
-			if !c.started || s > c.sub || e.key > c.key {
-				buf = append(buf, l.eventOf(e))
-			}
-		})
-		sortEvents(buf)
-		for _, ev := range buf {
-			if len(evs) == limit {
-				more = true
-				return false
-			}
-			evs = append(evs, ev)
-			subs = append(subs, s)
-		}
-		return true
-	}
-	if n.kind == nodeSub {
-		visit(n.lo)
-		return evs, subs, more
-	}
 	from, to := l.cfg.subSpan(n)
 	if c.started {
 		from = max(from, c.sub)
 	}
-	for _, s := range l.liveSubsLocked(from, to) {
-		if !visit(s) {
-			return evs, subs, more
+	var buf []event
+	for from <= to {
+		var s int64
+		var ok bool
+		s, buf, ok = l.nextSubEvents(n, L, from, to, c, buf[:0])
+		if !ok {
+			return evs, subs, false
+		}
+		sortEvents(buf)
+		for _, ev := range buf {
+			if len(evs) == limit {
+				return evs, subs, true
+			}
+			evs = append(evs, ev)
+			subs = append(subs, s)
+		}
+		from = s + 1
+	}
+	return evs, subs, false
+}
+
+// nextSubEvents appends to buf the events of n, in the first sub-interval
+// from from to to that has some after cursor c, and returns that
+// sub-interval; false if there is none.
+func (l *eventLog) nextSubEvents(n node, L, from, to int64, c cursor, buf []event) (int64, []event, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	iv := l.sortedIntervals()
+	for k := lowerBound(iv, l.cfg.intervalOfSub(from)); k < len(iv) && l.cfg.firstSub(iv[k]) <= to; k++ {
+		for s := max(from, l.cfg.firstSub(iv[k])); s < l.cfg.firstSub(iv[k]+1) && s <= to; s++ {
+			if l.subs[s] == nil {
+				continue
+			}
+			l.forEachLocked(node{kind: nodeSub, lo: s, hi: s, bits: n.bits, prefix: n.prefix}, L, func(_ int64, e *entry, _ uint64) {
+				if !c.started || s > c.sub || e.key > c.key {
+					buf = append(buf, l.eventOf(e))
+				}
+			})
+			if len(buf) > 0 {
+				return s, buf, true
+			}
 		}
 	}
-	return evs, subs, more
+	return 0, buf, false
+}
+
+// leafSize is the size of a reply that lists evs as the answer about n.
+func leafSize(c *config, n node, evs []event) int {
+	x := exploreReply{cfg: c}
+	x.appendAnswer(n, answer{leaf: true, events: evs})
+	return headerSize + x.ids.size() + 2*binary.MaxVarintLen64 + len(x.body)
 }
 
 // cursor is a position in the page order of a node's events: after key

@@ -19,6 +19,7 @@ const (
 	DefaultWarm             = 30
 	DefaultPropagationDelay = 250 * time.Millisecond
 	DefaultMaxMessageSize   = 1 << 20
+	DefaultRequestTimeout   = 10 * time.Second
 
 	// MinMessageSize is the smallest MaxMessageSize accepted: a digest of
 	// the default era parameters and a page holding one small sample fit.
@@ -54,12 +55,28 @@ type Options struct {
 	// ends. Zero: 250 ms. It must be less than Interval/2.
 	PropagationDelay time.Duration
 	// MaxMessageSize bounds every message and reply this replica sends and
-	// accepts, in bytes. Zero: 1 MiB. At least MinMessageSize. Values that
-	// do not fit in one reply are not replicated (see Stats.TooLarge).
+	// accepts, in bytes. Zero: 1 MiB. At least MinMessageSize, at most
+	// 1 GiB. Replicas with different limits align: every message carries
+	// its sender's limit, and each side sizes what it sends by the smaller
+	// of the two. Values that do not fit in one reply are not replicated
+	// (see Stats.TooLarge).
 	MaxMessageSize int
+	// RequestTimeout is the deadline of each request to a peer (a lost
+	// or unanswered one is sent again, a few times, then the alignment
+	// stops and the next one resumes it). Zero: 10 s. Digests are
+	// broadcast with a deadline of Interval/2.
+	RequestTimeout time.Duration
 	// Logger receives events a person should see (configuration
 	// mismatches, failed alignments). Nil: slog.Default().
 	Logger *slog.Logger
+	// Secret, if set, keys the hash of fingerprints: replicas of one key
+	// space must share it (a replica with another secret, or none, is a
+	// configuration mismatch). Without it, anyone who can choose keys and
+	// timestamps (a client of a REST router, a peer) can craft events
+	// whose fingerprints collide, so that replicas that differ look
+	// aligned; see the package doc's threat model. Random, at least 16
+	// bytes; keep it as secret as the transport's credentials.
+	Secret []byte
 }
 
 // config is Options validated, with defaults applied and derived values.
@@ -70,6 +87,7 @@ type config struct {
 	delayMs    int64 // PropagationDelay in milliseconds
 	expiry     int64 // intervals after which deletes leave the log (lifespan rounded up)
 	fp         uint64
+	hasher     *hasher // event hashes, keyed by Secret
 }
 
 func newConfig(store *strata.Store, opts *Options) (*config, error) {
@@ -95,6 +113,9 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 	if c.MaxMessageSize == 0 {
 		c.MaxMessageSize = DefaultMaxMessageSize
 	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -119,8 +140,12 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 		return nil, bad("PropagationDelay %v is not a whole number of milliseconds", c.PropagationDelay)
 	case c.PropagationDelay >= c.Interval/2:
 		return nil, bad("PropagationDelay %v is not less than Interval/2 (%v)", c.PropagationDelay, c.Interval/2)
-	case c.MaxMessageSize < MinMessageSize:
-		return nil, bad("MaxMessageSize %d is less than %d", c.MaxMessageSize, MinMessageSize)
+	case c.RequestTimeout < 0:
+		return nil, bad("RequestTimeout %v is negative", c.RequestTimeout)
+	case len(c.Secret) > 0 && len(c.Secret) < 16:
+		return nil, bad("Secret of %d bytes is shorter than 16", len(c.Secret))
+	case c.MaxMessageSize < MinMessageSize || c.MaxMessageSize > maxLimit:
+		return nil, bad("MaxMessageSize %d is not in [%d, %d]", c.MaxMessageSize, MinMessageSize, maxLimit)
 	}
 	if need := digestSizeBound(c.Hot*c.SubIntervals, c.Warm); need > c.MaxMessageSize {
 		return nil, bad("a digest needs up to %d bytes, more than MaxMessageSize %d", need, c.MaxMessageSize)
@@ -130,13 +155,16 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 	c.delayMs = c.PropagationDelay.Milliseconds()
 	life := store.TombstoneLifespan().Milliseconds()
 	c.expiry = (life + c.intervalMs - 1) / c.intervalMs
+	c.Secret = append([]byte(nil), c.Secret...)
+	c.hasher = newHasher(c.Secret)
 	c.fp = configFingerprint(store, c)
 	return c, nil
 }
 
 // configFingerprint identifies what replicas must agree on to compare
 // digests: the key space, the strip prefix, the era parameters and the
-// tombstone lifespan (deletes leave fingerprints after it).
+// tombstone lifespan (deletes leave fingerprints after it), and whether
+// and which Secret keys the event hashes.
 func configFingerprint(store *strata.Store, c *config) uint64 {
 	h := blake3.New()
 	var b []byte
@@ -148,6 +176,7 @@ func configFingerprint(store *strata.Store, c *config) uint64 {
 	b = binary.AppendUvarint(b, uint64(c.Hot))
 	b = binary.AppendUvarint(b, uint64(c.Warm))
 	b = binary.AppendUvarint(b, uint64(store.TombstoneLifespan().Milliseconds()))
+	b = append(b, secretCheck(c.Secret)...)
 	_, _ = h.Write(b)
 	var sum [32]byte
 	h.Sum(sum[:0])

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"runtime"
 
 	"github.com/stratakv/strata"
 )
@@ -12,12 +13,29 @@ import (
 // nodes (where the requester holds nothing), from a cursor on; the reply
 // holds as many as fit and the cursor to continue from, so that a new
 // replica fills up page by page and resumes after an interruption. Events
-// come by node, then sub-interval, then key.
+// come by node, then sub-interval, then key. In events mode, the reply
+// holds the events only (key, timestamp, kind; no value): the requester
+// compares them with its log and fetches only the newer puts.
 
 // pullCursor is a position in the events of a pull request's nodes.
 type pullCursor struct {
 	node int // index in the request's nodes
 	cursor
+}
+
+// after reports whether c is a later position than prev.
+func (c pullCursor) after(prev pullCursor) bool {
+	switch {
+	case c.node != prev.node:
+		return c.node > prev.node
+	case !prev.started:
+		return c.started
+	case !c.started:
+		return false
+	case c.sub != prev.sub:
+		return c.sub > prev.sub
+	}
+	return c.key > prev.key
 }
 
 func appendCursor(b []byte, c pullCursor) []byte {
@@ -46,28 +64,36 @@ func readCursor(r *reader, nodes int) pullCursor {
 
 func cursorSize(key string) int { return 3*binary.MaxVarintLen64 + 1 + len(key) }
 
-func appendPull(b []byte, cfgFP uint64, L int64, c pullCursor, nodes []node) []byte {
-	b = appendHeader(b, msgPull, cfgFP)
+func appendPull(b []byte, h hdr, L int64, c pullCursor, nodes []node, eventsOnly bool) []byte {
+	b = appendHeader(b, msgPull, h)
 	b = binary.AppendUvarint(b, zigzag(L))
 	b = binary.AppendUvarint(b, uint64(len(nodes)))
 	for _, n := range nodes {
 		b = appendNode(b, n)
 	}
-	return appendCursor(b, c)
+	b = appendCursor(b, c)
+	if eventsOnly {
+		return append(b, 1)
+	}
+	return append(b, 0)
 }
 
-func readPull(r *reader) (int64, pullCursor, []node) {
+func readPull(r *reader) (int64, pullCursor, []node, bool) {
 	L := unzigzag(r.uvarint())
 	nodes := readNodes(r)
 	c := readCursor(r, len(nodes))
+	mode := r.byte()
+	if mode > 1 {
+		r.fail("bad pull mode %d", mode)
+	}
 	r.end()
-	return L, c, nodes
+	return L, c, nodes, mode == 1
 }
 
 // appendPullReply: the samples, then 1 and the next cursor, or 0 when the
 // nodes are exhausted.
-func appendPullReply(b []byte, cfgFP uint64, w *sampleWriter, next *pullCursor) []byte {
-	b = appendHeader(b, msgPullReply, cfgFP)
+func appendPullReply(b []byte, h hdr, w *sampleWriter, next *pullCursor) []byte {
+	b = appendHeader(b, msgPullReply, h)
 	b = w.append(b)
 	if next == nil {
 		return append(b, 0)
@@ -75,8 +101,8 @@ func appendPullReply(b []byte, cfgFP uint64, w *sampleWriter, next *pullCursor) 
 	return appendCursor(append(b, 1), *next)
 }
 
-func readPullReply(r *reader, nodes int) ([]strata.Sample, *pullCursor) {
-	samples := readSamples(r)
+func readPullReply(r *reader, nodes int, eventsOnly bool) ([]strata.Sample, *pullCursor) {
+	samples := readSamples(r, eventsOnly)
 	var next *pullCursor
 	switch r.byte() {
 	case 0:
@@ -91,23 +117,35 @@ func readPullReply(r *reader, nodes int) ([]strata.Sample, *pullCursor) {
 }
 
 // pullPageEvents is how many events a responder lists from its log at a
-// time while filling a pull reply.
-const pullPageEvents = 256
+// time while filling a pull reply (more than the few hundred samples of a
+// reply, fewer than the events of one: a crowded sub-interval is listed a
+// few times per reply, not once per sample).
+const pullPageEvents = 4096
 
-func (rp *Replica) servePull(ctx context.Context, r *reader) ([]byte, error) {
-	L, cur, nodes := readPull(r)
+// yieldEvery is how many events a responder serves between yields of
+// the processor.
+const yieldEvery = 16
+
+func (rp *Replica) servePull(ctx context.Context, r *reader, limit int) ([]byte, error) {
+	L, cur, nodes, eventsOnly := readPull(r)
 	if r.err != nil {
 		return nil, r.err
 	}
 	w := newSampleWriter()
-	budget := rp.cfg.MaxMessageSize - headerSize - 1
+	w.eventsOnly = eventsOnly
+	budget := limit - headerSize - 1
 	for ; cur.node < len(nodes); cur = (pullCursor{node: cur.node + 1}) {
 		for {
 			evs, subs, more := rp.log.pageEvents(nodes[cur.node], L, cur.cursor, pullPageEvents)
 			for k, ev := range evs {
+				if k%yieldEvery == yieldEvery-1 {
+					// Serving is CPU-bound: let the writers of this
+					// process run rather than wait for preemption.
+					runtime.Gosched()
+				}
 				smp := strata.Sample{Key: ev.Key, Timestamp: ev.Timestamp, Kind: ev.Kind}
 				ok := true
-				if ev.Kind == strata.KindPut {
+				if ev.Kind == strata.KindPut && !eventsOnly {
 					var err error
 					if smp, ok, err = rp.current(ctx, ev.Key); err != nil {
 						return nil, fmt.Errorf("antientropy: pull %q: %w", ev.Key, err)
@@ -115,9 +153,9 @@ func (rp *Replica) servePull(ctx context.Context, r *reader) ([]byte, error) {
 				}
 				if ok && !rp.fits(w, &smp, budget-cursorSize(ev.Key)) {
 					if w.n > 0 {
-						return appendPullReply(nil, rp.cfg.fp, w, &cur), nil
+						return appendPullReply(nil, rp.cfg.hdr(), w, &cur), nil
 					}
-					rp.tooLarge(ev.Key, &smp)
+					rp.tooLarge(ev.Key, &smp, limit)
 					ok = false
 				}
 				if ok {
@@ -130,5 +168,5 @@ func (rp *Replica) servePull(ctx context.Context, r *reader) ([]byte, error) {
 			}
 		}
 	}
-	return appendPullReply(nil, rp.cfg.fp, w, nil), nil
+	return appendPullReply(nil, rp.cfg.hdr(), w, nil), nil
 }

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/keyexpr"
 )
 
 // Replica keeps a Store aligned with its peers over a Transport. Create it
@@ -18,19 +21,34 @@ type Replica struct {
 	log       *eventLog
 	stopWatch func()
 	stats     counters
+	scope     keyexpr.KeyExpr // the store's key expression
+
+	publishing atomic.Bool // a publish is under way (Run)
 
 	mu       sync.Mutex
 	closed   bool
-	aligning map[string]bool       // peers being aligned with
-	resume   map[string]*pullState // interrupted pulls, by peer
+	aligning map[string]bool     // peers being aligned with
+	resume   map[string]*pending // what interrupted alignments left, by peer
 }
 
 // New starts replicating store over t: it hooks the store's change feed
 // (Store.Watch) and rebuilds the log of events from a metadata-only scan of
 // the store, which reads no values. The replica does nothing on its own
 // until Run is called or messages are handed to it; Close releases it. A
-// nil opts means the defaults.
+// nil opts means the defaults. New is NewContext without a deadline.
 func New(store *strata.Store, t Transport, opts *Options) (*Replica, error) {
+	return NewContext(context.Background(), store, t, opts)
+}
+
+// progressEvery is how often long work (the scan at start, a fill) logs
+// its progress at Info.
+var progressEvery = 5 * time.Second
+
+// NewContext is New with a context for the scan of the store, which takes
+// time on a large store (about a second per million keys on the memory
+// backend): it stops when ctx ends, with ctx's error. The scan's progress
+// is logged at Info every few seconds.
+func NewContext(ctx context.Context, store *strata.Store, t Transport, opts *Options) (*Replica, error) {
 	if store == nil || t == nil {
 		return nil, fmt.Errorf("antientropy: new: nil store or transport: %w", ErrInvalidOptions)
 	}
@@ -38,25 +56,42 @@ func New(store *strata.Store, t Transport, opts *Options) (*Replica, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Replica{
-		cfg: cfg, store: store, t: t, log: newEventLog(cfg),
-		aligning: map[string]bool{}, resume: map[string]*pullState{},
+	scope, err := keyexpr.Parse(store.KeyExpr())
+	if err != nil {
+		return nil, fmt.Errorf("antientropy: new: the store's key expression: %w", err)
 	}
+	r := &Replica{
+		cfg: cfg, store: store, t: t, log: newEventLog(cfg), scope: scope,
+		aligning: map[string]bool{}, resume: map[string]*pending{},
+	}
+	r.log.tooLarge = &r.stats.tooLarge
 	// Hook first, then scan: a change made meanwhile is seen at least
 	// once, and the log keeps the latest event per key whatever the order.
 	r.stopWatch = store.Watch(r.log.observe)
-	ctx := context.Background()
+	start := time.Now()
+	last, n := start, 0
 	for smp, err := range store.Scan(ctx, store.KeyExpr(), &strata.ScanOptions{MetadataOnly: true, Tombstones: true}) {
+		if err == nil {
+			err = ctx.Err()
+		}
 		if err != nil {
 			r.stopWatch()
 			return nil, fmt.Errorf("antientropy: new: scanning the store: %w", err)
 		}
 		r.log.observe(smp)
+		if n++; n%4096 == 0 && time.Since(last) >= progressEvery {
+			last = time.Now()
+			cfg.Logger.Info("antientropy: rebuilding the log", "replica", cfg.ID, "events", n,
+				"events_per_second", int(float64(n)/time.Since(start).Seconds()))
+		}
 	}
 	for _, smp := range store.WildcardDeletes() {
 		r.log.observe(smp)
 	}
 	r.log.prune(r.reference())
+	if time.Since(start) >= progressEvery {
+		cfg.Logger.Info("antientropy: log rebuilt", "replica", cfg.ID, "events", n, "duration", time.Since(start))
+	}
 	return r, nil
 }
 
@@ -87,15 +122,18 @@ func (r *Replica) reference() int64 {
 	return r.cfg.reference(r.store.Clock().PhysicalNow())
 }
 
-// Publish broadcasts the replica's digest now. Run calls it once per
-// interval; tests and simulations call it to step time by hand.
+// Publish broadcasts the replica's digest now, with a deadline of half
+// an interval. Run calls it once per interval; tests and simulations call
+// it to step time by hand.
 func (r *Replica) Publish(ctx context.Context) error {
 	if r.isClosed() {
 		return ErrClosed
 	}
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Interval/2)
+	defer cancel()
 	L := r.reference()
 	r.log.prune(L)
-	msg := appendDigest(nil, r.cfg.fp, r.log.digest(L))
+	msg := appendDigest(nil, r.cfg.hdr(), r.log.digest(L))
 	r.stats.sent(len(msg))
 	r.stats.digestsSent.Add(1)
 	if err := r.t.Broadcast(ctx, msg); err != nil {
@@ -128,6 +166,15 @@ func (r *Replica) HandleBroadcast(ctx context.Context, from string, msg []byte) 
 	return r.alignTo(ctx, from, d)
 }
 
+// limitWith is the size that messages exchanged with a peer whose limit
+// is peerLimit must fit: the smaller of the two limits.
+func (r *Replica) limitWith(peerLimit int) int {
+	if peerLimit < MinMessageSize {
+		return r.cfg.MaxMessageSize
+	}
+	return min(r.cfg.MaxMessageSize, peerLimit)
+}
+
 // readDigest decodes a digest message from peer.
 func (r *Replica) readDigest(peer string, msg []byte) (digest, error) {
 	kind, fp, rd := readHeader(msg, r.cfg.MaxMessageSize)
@@ -142,6 +189,7 @@ func (r *Replica) readDigest(peer string, msg []byte) (digest, error) {
 		r.stats.malformed.Add(1)
 		return digest{}, rd.err
 	}
+	d.limit = rd.peerLimit
 	r.stats.digestsRecv.Add(1)
 	return d, nil
 }
@@ -162,7 +210,8 @@ func (r *Replica) check(peer string, fp uint64, rd *reader) error {
 }
 
 // HandleRequest answers a request from peer from; the reply is at most
-// MaxMessageSize bytes. Requests from a peer with another configuration
+// MaxMessageSize bytes, and at most the requester's own limit, which the
+// request carries. Requests from a peer with another configuration
 // fail with ErrConfigMismatch, undecodable ones with ErrMalformed.
 func (r *Replica) HandleRequest(ctx context.Context, from string, msg []byte) ([]byte, error) {
 	if r.isClosed() {
@@ -177,20 +226,21 @@ func (r *Replica) HandleRequest(ctx context.Context, from string, msg []byte) ([
 		reply []byte
 		err   error
 	)
+	limit := r.limitWith(rd.peerLimit)
 	switch kind {
 	case msgDigestRequest:
 		rd.end()
 		if rd.err == nil {
-			reply = appendDigest(nil, r.cfg.fp, r.log.digest(r.reference()))
+			reply = appendDigest(nil, r.cfg.hdr(), r.log.digest(r.reference()))
 		}
 	case msgExplore:
-		reply, err = r.serveExplore(rd)
+		reply, err = r.serveExplore(rd, limit)
 	case msgFetch:
-		reply, err = r.serveFetch(ctx, rd)
+		reply, err = r.serveFetch(ctx, rd, limit)
 	case msgPull:
-		reply, err = r.servePull(ctx, rd)
+		reply, err = r.servePull(ctx, rd, limit)
 	case msgCompare:
-		reply, err = r.serveCompare(rd)
+		reply, err = r.serveCompare(rd, limit)
 	default:
 		rd.fail("message kind %d is not a request", kind)
 	}
@@ -205,10 +255,13 @@ func (r *Replica) HandleRequest(ctx context.Context, from string, msg []byte) ([
 	return reply, nil
 }
 
-// request sends msg to peer and checks the reply's header.
+// request sends msg to peer, with a deadline of RequestTimeout, and
+// checks the reply's header.
 func (r *Replica) request(ctx context.Context, peer string, msg []byte, want msgKind) (*reader, error) {
 	r.stats.sent(len(msg))
-	reply, err := r.t.Request(ctx, peer, msg)
+	rctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
+	reply, err := r.t.Request(rctx, peer, msg)
+	cancel()
 	if err != nil {
 		if errors.Is(err, ErrConfigMismatch) {
 			r.stats.mismatches.Add(1)
@@ -238,7 +291,7 @@ func (r *Replica) AlignWith(ctx context.Context, peer string) error {
 	if r.isClosed() {
 		return ErrClosed
 	}
-	rd, err := r.request(ctx, peer, appendHeader(nil, msgDigestRequest, r.cfg.fp), msgDigest)
+	rd, err := r.request(ctx, peer, appendHeader(nil, msgDigestRequest, r.cfg.hdr()), msgDigest)
 	if err != nil {
 		return err
 	}
@@ -247,6 +300,7 @@ func (r *Replica) AlignWith(ctx context.Context, peer string) error {
 		r.stats.malformed.Add(1)
 		return rd.err
 	}
+	d.limit = rd.peerLimit
 	r.stats.digestsRecv.Add(1)
 	return r.alignTo(ctx, peer, d)
 }

@@ -7,7 +7,11 @@ import (
 )
 
 // Run publishes the replica's digest once per interval until ctx ends or
-// the replica is closed, and returns ctx.Err() or ErrClosed. Each digest
+// the replica is closed, and returns ctx.Err() or ErrClosed. Publishing
+// runs beside the loop, with a deadline of half an interval: a peer that
+// does not answer never delays the next digest, and while one publish is
+// still under way (a transport that ignores its context), the next is
+// skipped and counted in Stats.PublishSkipped rather than piled up. Each digest
 // goes out after the interval boundary plus PropagationDelay, plus a
 // random jitter of up to a quarter of the time left before the next
 // boundary, so that replicas do not publish in lock-step. Peers whose
@@ -35,9 +39,23 @@ func (r *Replica) Run(ctx context.Context) error {
 		}
 		if L := r.reference(); L > published {
 			published = L
-			if err := r.Publish(ctx); err != nil && ctx.Err() == nil {
-				r.cfg.Logger.Warn("antientropy: publishing the digest failed", "replica", r.cfg.ID, "err", err)
-			}
+			r.publishAsync(ctx)
 		}
 	}
+}
+
+// publishAsync publishes in a goroutine of its own, unless the previous
+// publish has not returned yet.
+func (r *Replica) publishAsync(ctx context.Context) {
+	if !r.publishing.CompareAndSwap(false, true) {
+		r.stats.publishSkipped.Add(1)
+		r.cfg.Logger.Warn("antientropy: the previous digest is still being published; skipping this one", "replica", r.cfg.ID)
+		return
+	}
+	go func() {
+		defer r.publishing.Store(false)
+		if err := r.Publish(ctx); err != nil && ctx.Err() == nil {
+			r.cfg.Logger.Warn("antientropy: publishing the digest failed", "replica", r.cfg.ID, "err", err)
+		}
+	}()
 }

@@ -21,13 +21,17 @@ type Stats struct {
 	ConfigMismatches uint64 // messages from peers with another configuration
 	Malformed        uint64 // messages that could not be decoded
 	TooLarge         uint64 // samples too large for one message, not sent
+	Retries          uint64 // requests sent again after a lost request or reply
+	WorkCapped       uint64 // alignments stopped at their work cap (a peer that answers without end)
+	PublishSkipped   uint64 // digests Run skipped because the previous one was still being published
 	LogEvents        uint64 // events in the log now
 }
 
 type counters struct {
 	msgSent, msgRecv, bytesSent, bytesRecv, digestsSent, digestsRecv atomic.Uint64
 	alignments, alignFailed, fetched, deletesMeta, applied, outdated atomic.Uint64
-	refused, mismatches, malformed, tooLarge                         atomic.Uint64
+	refused, mismatches, malformed, tooLarge, retries, workCapped    atomic.Uint64
+	publishSkipped                                                   atomic.Uint64
 }
 
 func (c *counters) sent(n int) { c.msgSent.Add(1); c.bytesSent.Add(uint64(n)) }
@@ -44,6 +48,7 @@ func (r *Replica) Stats() Stats {
 		SamplesFetched: c.fetched.Load(), DeletesFromMeta: c.deletesMeta.Load(),
 		SamplesApplied: c.applied.Load(), Outdated: c.outdated.Load(), Refused: c.refused.Load(),
 		ConfigMismatches: c.mismatches.Load(), Malformed: c.malformed.Load(), TooLarge: c.tooLarge.Load(),
+		Retries: c.retries.Load(), WorkCapped: c.workCapped.Load(), PublishSkipped: c.publishSkipped.Load(),
 		LogEvents: uint64(r.log.size()),
 	}
 }

@@ -189,7 +189,9 @@ func (e *Endpoint) Broadcast(ctx context.Context, msg []byte) error {
 				}()
 				continue
 			}
-			_ = r.HandleBroadcast(ctx, e.id, m)
+			// The receiver's alignment is its own: the sender's deadline
+			// for publishing does not bound it.
+			_ = r.HandleBroadcast(context.WithoutCancel(ctx), e.id, m)
 		}
 	}
 	return nil
