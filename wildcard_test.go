@@ -187,3 +187,18 @@ func TestWildcardDeletesList(t *testing.T) {
 	got := f.store.WildcardDeletes()
 	require.Equal(t, []strata.Sample{del("l/a/*", f.ts(3, 2)), del("l/b/**", f.ts(7, 2))}, got)
 }
+
+func TestWildcardDeleteWiderThanTheStoreIsClamped(t *testing.T) {
+	f := open(t, strata.Options{KeyExpr: "fleet/**"})
+	_, err := f.store.Put(bg, "fleet/a", []byte("v"))
+	require.NoError(t, err)
+	_, err = f.store.Delete(bg, "**")
+	require.NoError(t, err)
+	require.Empty(t, f.get("fleet/**"))
+	wds := f.store.WildcardDeletes()
+	require.Len(t, wds, 1)
+	require.Equal(t, "fleet/**", wds[0].Key, "remembered as the store's own key expression")
+	_, err = f.store.Delete(bg, "*/x")
+	require.NoError(t, err)
+	require.Equal(t, "*/x", f.store.WildcardDeletes()[1].Key, "a partial overlap is remembered as issued")
+}

@@ -139,7 +139,8 @@ func (s *Store) checkSample(smp *Sample) error {
 }
 
 // checkWrite validates what every write shares; a wildcard delete's key is
-// canonized in place.
+// canonized in place, and clamped to the store's key expression when it
+// covers it.
 func (s *Store) checkWrite(op string, smp *Sample) error {
 	if s.cfg.ReadOnly {
 		return fmt.Errorf("strata: %s %q: %w", op, smp.Key, ErrReadOnly)
@@ -157,6 +158,12 @@ func (s *Store) checkWrite(op string, smp *Sample) error {
 		}
 		if !expr.Intersects(s.cfg.expr) {
 			return fmt.Errorf("strata: %s %q: %w %q", op, smp.Key, ErrOutOfScope, s.cfg.KeyExpr)
+		}
+		if expr.Includes(s.cfg.expr) {
+			// "**" on a store of "fleet/**" deletes, and is remembered as,
+			// the store's whole key space: the same expression on every
+			// replica, whatever was issued.
+			expr = s.cfg.expr
 		}
 		smp.Key = expr.String()
 		return nil

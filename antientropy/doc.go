@@ -138,14 +138,10 @@
 // current interval reach peers after it ends, at the next digest: about
 // one to two intervals of delay.
 //
-// A wildcard delete that a user issues with an expression wider than the
-// store's ("**" on "fleet/**") is remembered by its store as issued, and
-// by the peers clamped: the two logs then hold different expressions,
-// and their fingerprints differ (a cheap exploration per digest) until the
-// delete leaves the log after the tombstone lifespan. A wildcard delete
-// that only overlaps the key expression is not remembered by peers; the
-// keys it deleted replicate as deletes of their own, but an older put
-// that arrives later on another key it matches is not refused there.
+// A wildcard delete wider than the store's key expression ("**" on
+// "fleet/**") is clamped to it, by the store that issues it and by every
+// peer alike; one that overlaps the key expression in part is remembered
+// as issued everywhere, and affects only keys in scope.
 //
 // A sub-interval that holds many events is split by hash buckets, two
 // levels per round trip, from an index by hash built when an alignment

@@ -8,17 +8,13 @@ import (
 )
 
 // A wildcard delete received from a peer is clamped to the store's key
-// expression before it is applied: an expression that the store's
-// includes is applied as it is; one that includes the store's (a peer's
-// "**" on a store of "fleet/**") is applied as the store's own expression,
-// their intersection, so that what the store remembers and deletes is
-// within its scope whatever the backend holds besides; one that only
-// overlaps it ("*/x" on "fleet/**") is refused (counted in Stats.Refused):
-// the keys it deleted on the peer arrive as deletes of their own.
-
-// errClampRefused: a wildcard delete that overlaps the store's key
-// expression without being inside it or covering it.
-var errClampRefused = fmt.Errorf("antientropy: a wildcard delete overlaps the key expression only in part: %w", strata.ErrOutOfScope)
+// expression before it is applied, as the Store clamps the deletes it is
+// given: an expression that includes the store's (a peer's "**" on a store
+// of "fleet/**") is applied as the store's own expression, their
+// intersection; one that the store's includes, or that overlaps it in part
+// ("*/x" on "fleet/**"), is applied as it is: the Store deletes and
+// refuses only within its scope. Every replica so remembers the same
+// expression. One outside the key expression is refused.
 
 // clamp returns smp with a wildcard delete's expression clamped to the
 // store's key expression, or an error wrapping strata.ErrOutOfScope.
@@ -36,7 +32,7 @@ func (r *Replica) clamp(smp strata.Sample) (strata.Sample, error) {
 	case expr.Includes(scope):
 		smp.Key = scope.String()
 	case expr.Intersects(scope):
-		return smp, fmt.Errorf("%w: %q in %q", errClampRefused, smp.Key, scope)
+		smp.Key = expr.String()
 	default:
 		return smp, fmt.Errorf("antientropy: wildcard delete %q outside %q: %w", smp.Key, scope, strata.ErrOutOfScope)
 	}

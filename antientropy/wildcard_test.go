@@ -14,8 +14,8 @@ import (
 
 // A peer's wildcard delete is clamped to the store's key expression: "**"
 // on a store of "fleet/**" is remembered and applied as "fleet/**"; an
-// expression that only overlaps the store's is refused, and the keys it
-// deleted on the peer arrive as deletes of their own.
+// expression that only overlaps the store's is remembered as issued, on
+// both replicas alike.
 func TestWildcardDeleteClamped(t *testing.T) {
 	ctx := context.Background()
 	ft := antientropytest.NewFakeTime()
@@ -32,8 +32,8 @@ func TestWildcardDeleteClamped(t *testing.T) {
 	p.Elapse()
 	require.NoError(t, p.Replicas[0].AlignWith(ctx, "b"))
 	require.Equal(t, map[string]string{"fleet/y/x": "v", "fleet/z": "v"}, antientropytest.Live(t, a), "fleet/x deleted by its own tombstone")
-	require.Empty(t, a.WildcardDeletes(), "the overlapping expression is refused")
-	require.Equal(t, uint64(1), p.Replicas[0].Stats().Refused)
+	require.Equal(t, b.WildcardDeletes(), a.WildcardDeletes(), "both remember the overlapping expression")
+	require.Zero(t, p.Replicas[0].Stats().Refused)
 
 	_, err = b.Delete(ctx, "**")
 	require.NoError(t, err)
@@ -41,6 +41,7 @@ func TestWildcardDeleteClamped(t *testing.T) {
 	require.NoError(t, p.Replicas[0].AlignWith(ctx, "b"))
 	require.Empty(t, antientropytest.Live(t, a))
 	wds := a.WildcardDeletes()
-	require.Len(t, wds, 1)
-	require.Equal(t, "fleet/**", wds[0].Key, "clamped to the store's key expression")
+	require.Len(t, wds, 2)
+	require.Equal(t, "fleet/**", wds[1].Key, "clamped to the store's key expression")
+	require.Equal(t, b.WildcardDeletes(), wds, "the issuing store clamps it the same way")
 }
