@@ -88,8 +88,8 @@
 // the store, which refuses what is outside its key expression, invalid or
 // from too far in the future; a wildcard delete is clamped to the store's
 // key expression (an expression that covers it, such as "**" on
-// "fleet/**", is applied as the store's own; one that only overlaps it is
-// refused). Against clients that choose keys and timestamps (the users of
+// "fleet/**", is applied as the store's own; one that only overlaps it
+// affects only keys in scope). Against clients that choose keys and timestamps (the users of
 // a REST router, say) and peers alike: without Options.Secret, event
 // hashes are plain BLAKE3, and a generalized birthday search (seconds of
 // CPU for 64-bit sums) finds events whose fingerprints sum to the same
