@@ -177,13 +177,15 @@ func TestLookupErrors(t *testing.T) {
 	require.ErrorIs(t, err, strata.ErrClosed)
 }
 
-// failing is a backend whose Get fails with err.
+// failing is a backend whose reads and writes of keys fail with err.
 type failing struct {
 	backend.Backend
 	err error
 }
 
-func (b failing) Get(context.Context, string) (backend.Entry, error) { return backend.Entry{}, b.err }
+func (b failing) Get(context.Context, string) (backend.Entry, error)  { return backend.Entry{}, b.err }
+func (b failing) Stat(context.Context, string) (backend.Entry, error) { return backend.Entry{}, b.err }
+func (b failing) Put(context.Context, string, backend.Entry) error    { return b.err }
 
 func TestLookupBackendError(t *testing.T) {
 	boom := errors.New("disk on fire")
