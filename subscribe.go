@@ -125,7 +125,11 @@ func (sub *subscription) observe(smp Sample) {
 	select {
 	case sub.ch <- smp:
 	default:
-		sub.lagged.Store(true)
+		// Lag once: stop observing, so that a subscription nobody reads
+		// costs the writers nothing more.
+		if sub.lagged.CompareAndSwap(false, true) {
+			sub.stop()
+		}
 	}
 }
 
