@@ -80,8 +80,9 @@ type subscription struct {
 	sel      keyexpr.KeyExpr
 	ch       chan Sample
 	lagged   atomic.Bool
+	lag      chan struct{} // closed when lagged is set
 	used     atomic.Bool
-	stop     func() // unregisters observe; idempotent
+	unwatch  atomic.Pointer[func()] // Watch's stop, once Watch returned
 	stopCtx  func() bool
 }
 
@@ -106,10 +107,19 @@ func (s *Store) subscribe(ctx context.Context, selector string, opts *SubscribeO
 	if s.closed.Load() {
 		return nil, errClosed("subscribe", selector)
 	}
-	sub := &subscription{s: s, ctx: ctx, selector: selector, sel: sel, ch: make(chan Sample, o.Buffer)}
-	sub.stop = s.Watch(sub.observe)
+	sub := &subscription{s: s, ctx: ctx, selector: selector, sel: sel, ch: make(chan Sample, o.Buffer), lag: make(chan struct{})}
+	unwatch := s.Watch(sub.observe)
+	sub.unwatch.Store(&unwatch)
 	sub.stopCtx = context.AfterFunc(ctx, sub.stop)
 	return sub, nil
+}
+
+// stop unregisters observe; it is idempotent. A writer may call it before
+// Watch has returned: the loop then calls it again when it ends.
+func (sub *subscription) stop() {
+	if unwatch := sub.unwatch.Load(); unwatch != nil {
+		(*unwatch)()
+	}
 }
 
 // observe runs in the writer, under the key's lock: it filters, copies the
@@ -128,6 +138,7 @@ func (sub *subscription) observe(smp Sample) {
 		// Lag once: stop observing, so that a subscription nobody reads
 		// costs the writers nothing more.
 		if sub.lagged.CompareAndSwap(false, true) {
+			close(sub.lag) // the loop may have drained the buffer since
 			sub.stop()
 		}
 	}
@@ -160,6 +171,9 @@ func (sub *subscription) all(yield func(Sample, error) bool) {
 			if !sub.deliver(smp, yield) {
 				return
 			}
+		case <-sub.lag:
+			sub.lagError(yield)
+			return
 		case <-sub.ctx.Done():
 			return
 		case <-poll.C:
@@ -174,10 +188,14 @@ func (sub *subscription) all(yield func(Sample, error) bool) {
 // deliver yields smp, or the lag error instead; false ends the loop.
 func (sub *subscription) deliver(smp Sample, yield func(Sample, error) bool) bool {
 	if sub.lagged.Load() {
-		yield(Sample{}, fmt.Errorf("strata: subscribe %q: %w: more than %d changes waited", sub.selector, ErrLagged, cap(sub.ch)))
+		sub.lagError(yield)
 		return false
 	}
 	return yield(smp, nil)
+}
+
+func (sub *subscription) lagError(yield func(Sample, error) bool) {
+	yield(Sample{}, fmt.Errorf("strata: subscribe %q: %w: more than %d changes waited", sub.selector, ErrLagged, cap(sub.ch)))
 }
 
 // closed ends a subscription of a closed store: it waits for the writes

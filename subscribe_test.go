@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -392,4 +394,42 @@ func BenchmarkSubscribe(b *testing.B) {
 	b.ReportMetric(per(took[2]), "unmatched-ns/put")
 	b.ReportMetric(per(took[1])-per(took[0]), "overhead-ns/put")
 	b.ReportMetric(per(took[2])-per(took[0]), "unmatched-overhead-ns/put")
+}
+
+// TestSubscribeWhileWriting subscribes with tiny buffers while writers
+// run, so that subscriptions lag as they are being registered.
+func TestSubscribeWhileWriting(t *testing.T) {
+	f := open(t, strata.Options{KeyExpr: "demo/**"})
+	s := f.store
+	ctx, cancel := context.WithCancel(bg)
+	var wg sync.WaitGroup
+	var puts atomic.Int64
+	for w := range 2 {
+		wg.Go(func() {
+			for i := 0; ctx.Err() == nil; i++ {
+				if _, err := s.Put(bg, fmt.Sprintf("demo/%d", w), []byte{byte(i)}); err != nil {
+					t.Error(err)
+					return
+				}
+				puts.Add(1)
+			}
+		})
+	}
+	lagged := 0
+	for range 100 {
+		for _, err := range s.SubscribeWith(bg, "demo/**", &strata.SubscribeOptions{Buffer: 1}) {
+			if err != nil {
+				require.ErrorIs(t, err, strata.ErrLagged)
+				lagged++
+				continue
+			}
+			// Stall until the writers have overflowed the buffer.
+			for start := puts.Load(); puts.Load() < start+3; {
+				runtime.Gosched()
+			}
+		}
+	}
+	cancel()
+	wg.Wait()
+	require.Equal(t, 100, lagged, "each subscription ends with the lag error")
 }
