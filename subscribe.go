@@ -35,7 +35,8 @@ const closePoll = 100 * time.Millisecond
 // the expression) when its expression intersects selector; whether they
 // came from Put, Delete, Apply or ApplyBatch. Outdated samples are not
 // yielded. Changes of one key are yielded in the order they were applied;
-// changes of different keys, in an order consistent with it.
+// changes of different keys written concurrently, in the order their
+// writers buffered them.
 //
 // selector is a key or a key expression (canonized like Get's) that must
 // intersect the store's key expression; an invalid one yields one error
@@ -46,9 +47,9 @@ const closePoll = 100 * time.Millisecond
 // later. Changes wait in a buffer of SubscribeOptions.Buffer samples
 // (DefaultSubscribeBuffer here), filled by the writers without ever
 // waiting: a loop that falls behind so far that the buffer overflows is
-// not waited for. It gets one error wrapping ErrLagged, as soon as it
-// asks for the next change (the changes still buffered are dropped), and
-// its iteration ends; subscribe again and read with Get what may have been
+// not waited for. It gets one error wrapping ErrLagged, at its next
+// change at the latest (the changes still buffered are dropped), and its
+// iteration ends; subscribe again and read with Get what may have been
 // missed.
 //
 // The loop ends without an error when ctx ends (check ctx.Err()), and
