@@ -27,6 +27,9 @@ import (
 //	          with a scheme decides it.
 //	region    the bucket's region. Default: AWS_REGION, else
 //	          AWS_DEFAULT_REGION, else discovered by the client.
+//	ca        a PEM file of root certificates to trust for https besides
+//	          the system's (ClientConfig.RootCAFile). Default: the
+//	          environment's AWS_CA_BUNDLE.
 //	create    boolean: Options.CreateBucket.
 //	readonly  boolean: Options.ReadOnly.
 //
@@ -56,6 +59,7 @@ const (
 	envEndpoint      = "AWS_ENDPOINT_URL"
 	envRegion        = "AWS_REGION"
 	envDefaultRegion = "AWS_DEFAULT_REGION"
+	envCABundle      = "AWS_CA_BUNDLE"
 	defaultEndpoint  = "s3.amazonaws.com"
 )
 
@@ -80,6 +84,7 @@ func urlConfig(u *url.URL) (ClientConfig, string, Options, error) {
 	endpoint := p.String("endpoint", "")
 	endpointFrom := "parameter endpoint"
 	region := p.String("region", "")
+	ca := p.String("ca", os.Getenv(envCABundle))
 	_, secureGiven := u.Query()["secure"]
 	secure := p.Bool("secure", true)
 	opts := Options{
@@ -117,5 +122,5 @@ func urlConfig(u *url.URL) (ClientConfig, string, Options, error) {
 	case secureGiven && secure != strings.HasPrefix(strings.ToLower(endpoint), "https://"):
 		return fail("parameter secure contradicts the scheme of the endpoint (%s)", endpointFrom)
 	}
-	return ClientConfig{Endpoint: endpoint, Region: region}, u.Host, opts, nil
+	return ClientConfig{Endpoint: endpoint, Region: region, RootCAFile: ca}, u.Host, opts, nil
 }

@@ -2,6 +2,7 @@ package s3_test
 
 import (
 	"bytes"
+	"crypto/x509"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -19,7 +20,7 @@ import (
 // credentials chain read.
 func clearAWSEnv(t *testing.T) {
 	for _, name := range []string{
-		"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION",
+		"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CA_BUNDLE",
 		"AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN",
 		"MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY",
 	} {
@@ -51,17 +52,19 @@ func TestURLConfig(t *testing.T) {
 	require.Equal(t, "b", bucket)
 	require.Equal(t, s3.Options{CreateBucket: true, Prefix: "tenants/a"}, opts)
 
-	cfg, _, opts, err = parse("s3://b/?endpoint=https://minio.example:9000&readonly")
+	cfg, _, opts, err = parse("s3://b/?endpoint=https://minio.example:9000&readonly&ca=/etc/ssl/private-ca.pem")
 	require.NoError(t, err)
-	require.Equal(t, "https://minio.example:9000", cfg.Endpoint)
+	require.Equal(t, s3.ClientConfig{Endpoint: "https://minio.example:9000", RootCAFile: "/etc/ssl/private-ca.pem"}, cfg)
 	require.Equal(t, s3.Options{ReadOnly: true}, opts)
 
 	// The environment fills what the URL leaves out, and no more.
 	t.Setenv("AWS_ENDPOINT_URL", "http://from-env:9000")
 	t.Setenv("AWS_DEFAULT_REGION", "us-west-1")
+	t.Setenv("AWS_CA_BUNDLE", "/etc/ca.pem")
 	cfg, _, _, err = parse("s3://b")
 	require.NoError(t, err)
-	require.Equal(t, s3.ClientConfig{Endpoint: "http://from-env:9000", Region: "us-west-1"}, cfg)
+	require.Equal(t, s3.ClientConfig{Endpoint: "http://from-env:9000", Region: "us-west-1", RootCAFile: "/etc/ca.pem"}, cfg)
+	t.Setenv("AWS_CA_BUNDLE", "")
 	t.Setenv("AWS_ENDPOINT_URL_S3", "https://s3-only:443")
 	t.Setenv("AWS_REGION", "ap-south-1")
 	cfg, _, _, err = parse("s3://b")
@@ -82,7 +85,7 @@ func TestOpenURLErrors(t *testing.T) {
 		"s3:bucket":                                   `s3: url "s3:bucket": use s3://bucket/prefix`,
 		"s3:///p":                                     `s3: url "s3:///p": no bucket: use s3://bucket/prefix`,
 		"s3://bucket:9000/p":                          `s3: url "s3://bucket:9000/p": the host is the bucket, it has no port: give the server as ?endpoint=host:port`,
-		"s3://bucket?secret_key=" + secret:            `s3: url: unknown parameter secret_key (known: create, endpoint, readonly, region, secure)`,
+		"s3://bucket?secret_key=" + secret:            `s3: url: unknown parameter secret_key (known: ca, create, endpoint, readonly, region, secure)`,
 		"s3://bucket?create=sure":                     `s3: url: parameter create: "sure" is not a boolean (true or false)`,
 		"s3://bucket?endpoint=a&endpoint=b":           `s3: url: parameter endpoint is given 2 times`,
 		"s3://bucket?endpoint=http://h:1&secure=true": `s3: url "s3://bucket": parameter secure contradicts the scheme of the endpoint (parameter endpoint)`,
@@ -160,4 +163,37 @@ func TestOpenURLWrongCredentialsHideSecret(t *testing.T) {
 	require.ErrorIs(t, err, s3.ErrAccessDenied)
 	require.NotContains(t, err.Error(), secret)
 	require.NotContains(t, logs.String(), secret)
+}
+
+// TestOpenURLTLS reaches a MinIO whose certificate a private CA signed,
+// with the ca parameter.
+func TestOpenURLTLS(t *testing.T) {
+	clearAWSEnv(t)
+	certs := t.TempDir()
+	caFile := writePrivateCA(t, certs)
+	m := testenv.StartMinIO(t, &testenv.MinIOOptions{CertsDir: certs})
+	require.True(t, m.TLS)
+	t.Setenv("AWS_ACCESS_KEY_ID", m.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", m.SecretKey)
+
+	u := "s3://tls/p?create=true&endpoint=" + m.Endpoint
+	s, err := strata.OpenURL(bg, u+"&ca="+url.QueryEscape(caFile), &strata.Options{KeyExpr: "a/**", Logger: quiet, GCInterval: -1})
+	require.NoError(t, err)
+	_, err = s.Put(bg, "a/k", []byte("over tls"))
+	require.NoError(t, err)
+	require.NoError(t, s.Close(bg))
+
+	// The same from the environment, and refused without the CA.
+	t.Setenv("AWS_CA_BUNDLE", caFile)
+	s, err = strata.OpenURL(bg, u, nil)
+	require.NoError(t, err)
+	smp, err := s.Lookup(bg, "a/k")
+	require.NoError(t, err)
+	require.Equal(t, "over tls", string(smp.Value))
+	require.NoError(t, s.Close(bg))
+	t.Setenv("AWS_CA_BUNDLE", "")
+	_, err = strata.OpenURL(bg, u, nil)
+	var unknown x509.UnknownAuthorityError
+	require.ErrorAs(t, err, &unknown)
+	require.NotContains(t, err.Error(), m.SecretKey)
 }
