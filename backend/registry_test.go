@@ -11,12 +11,17 @@ import (
 	"github.com/stratakv/strata/backend/memory"
 )
 
-func TestRegister(t *testing.T) {
-	var got *url.URL
+// got is the URL that the "regtest" scheme was last opened with.
+var got *url.URL
+
+func init() {
 	backend.Register("regtest", func(_ context.Context, u *url.URL) (backend.Backend, error) {
 		got = u
 		return memory.New(), nil
 	})
+}
+
+func TestRegister(t *testing.T) {
 	require.Contains(t, backend.Schemes(), "regtest")
 	require.Contains(t, backend.Schemes(), "memory")
 
