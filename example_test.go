@@ -48,7 +48,7 @@ func ExampleStore_Put() {
 	fmt.Println(err)
 	// Output:
 	// stored at 7590176156653977600/a
-	// strata: put "other/key": strata: key out of scope "demo/**"
+	// strata: put "other/key": key out of scope "demo/**"
 }
 
 func ExampleStore_Get() {
