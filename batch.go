@@ -27,7 +27,7 @@ func (e *BatchError) Error() string {
 	slices.Sort(idx)
 	msgs := make([]string, 0, min(len(idx), 3))
 	for _, i := range idx[:min(len(idx), 3)] {
-		msgs = append(msgs, fmt.Sprintf("sample %d: %v", i, e.Errs[i]))
+		msgs = append(msgs, fmt.Sprintf("sample %d: %s", i, strings.TrimPrefix(e.Errs[i].Error(), "strata: ")))
 	}
 	more := ""
 	if len(idx) > 3 {

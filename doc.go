@@ -47,6 +47,15 @@
 // indexed by literal prefix, so a write consults only those that could
 // match it.
 //
+// Lookup reads one concrete key (ErrNotFound when it is missing or
+// deleted). Subscribe is the change feed for users: every change whose key
+// a selector matches, delivered outside the write path through a bounded
+// buffer; a subscriber that falls behind receives ErrLagged and its
+// iteration ends, so it never slows a writer. OpenURL opens a store on a
+// backend named by URL: "memory:", "rocksdb:///path?create=true",
+// "s3://bucket/prefix?endpoint=host:port" (backends register their scheme
+// when imported).
+//
 // Get yields the live samples whose keys a selector matches, in key order,
 // with full keys; a concrete selector is one backend lookup, a wildcard one
 // scan under the selector's literal prefix. Watch observes every change the
@@ -61,7 +70,8 @@
 //
 // Errors start with "strata:", name the key, and wrap the sentinels
 // ErrInvalidKey, ErrOutOfScope, ErrReadOnly, ErrClosed, ErrTooLarge,
-// ErrInvalidSample, ErrIncompatible and ErrWildcardLimit, and the backend's errors, for
+// ErrInvalidSample, ErrIncompatible, ErrWildcardLimit, ErrNotFound and
+// ErrLagged, and the backend's errors, for
 // errors.Is. No input makes a Store panic.
 //
 // # Concurrency

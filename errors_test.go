@@ -22,7 +22,7 @@ func TestErrorPrefixOnce(t *testing.T) {
 	for _, sentinel := range []error{
 		strata.ErrInvalidKey, strata.ErrOutOfScope, strata.ErrReadOnly, strata.ErrClosed,
 		strata.ErrTooLarge, strata.ErrInvalidSample, strata.ErrIncompatible,
-		strata.ErrNotFound, strata.ErrLagged,
+		strata.ErrNotFound, strata.ErrLagged, strata.ErrWildcardLimit,
 	} {
 		require.NotContains(t, sentinel.Error(), "strata", "a sentinel's text carries no prefix")
 	}
@@ -70,6 +70,10 @@ func TestErrorPrefixOnce(t *testing.T) {
 		}
 		return nil
 	}
+	batchErr := func(s *strata.Store) error {
+		_, err := s.ApplyBatch(bg, []strata.Sample{put("other/a", "1", f.ts(1, 2)), put("demo/b", "1", f.ts(2, 2))})
+		return err
+	}
 	openErr := func(opts *strata.Options) error {
 		_, err := strata.Open(bg, keepOpen{f.be}, opts)
 		return err
@@ -106,6 +110,7 @@ func TestErrorPrefixOnce(t *testing.T) {
 		{"open without options", openErr(nil), nil},
 		{"open invalid key expression", openErr(&strata.Options{KeyExpr: "a//b"}), strata.ErrInvalidKey},
 		{"reopen incompatible", openErr(&strata.Options{KeyExpr: "other/**"}), strata.ErrIncompatible},
+		{"apply batch", batchErr(s), strata.ErrOutOfScope},
 		{"open url unknown scheme", openURLErr("nosuch://x", nil), nil},
 		{"open url bad parameter", openURLErr("memory:?size=1", &strata.Options{KeyExpr: "a/**"}), nil},
 	} {

@@ -15,4 +15,4 @@ const DefaultMaxWildcardDeletes = 10_000
 // wildcard deletes (of other expressions); a new one is refused until
 // garbage collection forgets expired ones. A delete of an expression that
 // is already remembered is never refused.
-var ErrWildcardLimit = errors.New("strata: too many remembered wildcard deletes")
+var ErrWildcardLimit = errors.New("too many remembered wildcard deletes")

@@ -34,6 +34,7 @@ type Store struct {
 
 	closeMu        sync.Mutex // serializes Close
 	closed         atomic.Bool
+	done           chan struct{} // closed by Close
 	inflight       atomic.Int64 // operations between enter and leave
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup // garbage collection, wildcard refresh
@@ -53,7 +54,7 @@ func Open(ctx context.Context, b backend.Backend, opts *Options) (*Store, error)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{cfg: cfg, b: b}
+	s := &Store{cfg: cfg, b: b, done: make(chan struct{})}
 	s.cond, _ = b.(backend.Conditional)
 	s.batch, _ = b.(backend.Batcher)
 	if err := s.checkConfig(ctx); err != nil {
@@ -102,6 +103,7 @@ func (s *Store) Close(ctx context.Context) error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	close(s.done)
 	s.stopBackground()
 	s.background.Wait()
 	if !s.drained(ctx) {

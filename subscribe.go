@@ -25,10 +25,6 @@ type SubscribeOptions struct {
 	Buffer int
 }
 
-// closePoll is how often a waiting subscription checks whether the store
-// was closed.
-const closePoll = 100 * time.Millisecond
-
 // Subscribe yields every change the store applies from now on to a key
 // that selector matches: puts, deletes, the tombstones a wildcard delete
 // writes, and the wildcard delete itself (a KindDelete sample whose Key is
@@ -161,8 +157,6 @@ func (sub *subscription) all(yield func(Sample, error) bool) {
 		return
 	}
 	defer sub.end()
-	poll := time.NewTicker(closePoll)
-	defer poll.Stop()
 	for {
 		if sub.ctx.Err() != nil {
 			return
@@ -177,11 +171,9 @@ func (sub *subscription) all(yield func(Sample, error) bool) {
 			return
 		case <-sub.ctx.Done():
 			return
-		case <-poll.C:
-			if sub.s.closed.Load() {
-				sub.closed(yield)
-				return
-			}
+		case <-sub.s.done:
+			sub.closed(yield)
+			return
 		}
 	}
 }

@@ -236,4 +236,6 @@ func TestServerSentEvents(t *testing.T) {
 
 	bad := do(t, "GET", srv.URL+"/demo/$$", "", "Accept", "text/event-stream")
 	require.Equal(t, http.StatusBadRequest, bad.StatusCode)
+	out := do(t, "GET", srv.URL+"/other/**", "", "Accept", "text/event-stream")
+	require.Equal(t, http.StatusForbidden, out.StatusCode)
 }

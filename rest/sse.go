@@ -1,11 +1,12 @@
 package rest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/stratakv/strata"
@@ -14,12 +15,12 @@ import (
 
 // subscribe streams every change whose key the selector matches as
 // Server-Sent Events, as Zenoh's plugin does: the event name is the kind
-// ("PUT" or "DELETE") and the data the sample's JSON. A client that falls
-// behind is told with an "error" event, and the stream ends; it never
-// slows a writer.
+// ("PUT" or "DELETE") and the data the sample's JSON. It reads
+// Store.Subscribe, whose bounded buffer never slows a writer: a client
+// that falls behind gets an "error" event, and the stream ends.
 func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request, selector string) {
 	if len(selector) > strata.MaxKeyLen {
-		httpError(w, http.StatusBadRequest, "selector of %d bytes: the limit is %d bytes", len(selector), strata.MaxKeyLen)
+		httpError(w, http.StatusBadRequest, "selector of %d bytes: the limit is %d bytes (MaxKeyLen)", len(selector), strata.MaxKeyLen)
 		return
 	}
 	sel, err := keyexpr.Canonize(selector)
@@ -27,6 +28,29 @@ func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request, selector str
 		httpError(w, http.StatusBadRequest, "invalid selector %q: %v", selector, err)
 		return
 	}
+	if scope, err := keyexpr.Parse(h.store.KeyExpr()); err == nil && !sel.Intersects(scope) {
+		httpError(w, http.StatusForbidden, "selector %q is outside the store's key expression %q", selector, h.store.KeyExpr())
+		return
+	}
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	type event struct {
+		smp strata.Sample
+		err error
+	}
+	events := make(chan event)
+	sub := h.store.Subscribe(ctx, selector) // registered before the stream starts
+	go func() {
+		defer close(events)
+		for smp, err := range sub {
+			select {
+			case events <- event{smp, err}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Time{}) // a subscription lasts
 	hd := w.Header()
@@ -34,40 +58,25 @@ func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request, selector str
 	hd.Set("Cache-Control", "no-cache")
 	hd.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	if err := rc.Flush(); err != nil {
+	if rc.Flush() != nil {
 		return
 	}
-
-	events := make(chan strata.Sample, subscriptionBuffer)
-	lagged := make(chan struct{})
-	var lag atomic.Bool
-	stop := h.store.Watch(func(smp strata.Sample) {
-		if lag.Load() || !matches(sel, smp) {
-			return
-		}
-		smp.Value = append([]byte(nil), smp.Value...)
-		select {
-		case events <- smp:
-		default:
-			if lag.CompareAndSwap(false, true) {
-				close(lagged)
-			}
-		}
-	})
-	defer stop()
-
 	keepAlive := time.NewTicker(h.opts.KeepAlive)
 	defer keepAlive.Stop()
 	for {
 		select {
-		case <-r.Context().Done():
+		case <-ctx.Done():
 			return
-		case <-lagged:
-			h.send(w, rc, "error", `"lagged: the client did not keep up; subscribe again"`)
-			return
-		case smp := <-events:
-			b, _ := json.Marshal(itemOf(smp))
-			if !h.send(w, rc, strings.ToUpper(smp.Kind.String()), string(b)) {
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			if ev.err != nil { // lagged, or the store closed
+				h.send(w, rc, "error", strconv.Quote(strings.TrimPrefix(ev.err.Error(), "strata: ")))
+				return
+			}
+			b, _ := json.Marshal(itemOf(ev.smp))
+			if !h.send(w, rc, strings.ToUpper(ev.smp.Kind.String()), string(b)) {
 				return
 			}
 		case <-keepAlive.C:
@@ -77,18 +86,6 @@ func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request, selector str
 			}
 		}
 	}
-}
-
-// subscriptionBuffer is how many changes a subscription holds for a
-// client before it counts as lagging.
-const subscriptionBuffer = 1024
-
-func matches(sel keyexpr.KeyExpr, smp strata.Sample) bool {
-	if smp.Kind == strata.KindDelete && strings.ContainsAny(smp.Key, "*$") {
-		e, err := keyexpr.Parse(smp.Key)
-		return err == nil && e.Intersects(sel)
-	}
-	return sel.Matches(smp.Key)
 }
 
 // send writes one event within a write deadline; false if the client is
