@@ -35,7 +35,7 @@ type Store struct {
 	closeMu        sync.Mutex // serializes Close
 	closed         atomic.Bool
 	done           chan struct{} // closed by Close
-	inflight       atomic.Int64 // operations between enter and leave
+	inflight       atomic.Int64  // operations between enter and leave
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup // garbage collection, wildcard refresh
 }
