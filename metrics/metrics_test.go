@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -226,8 +227,10 @@ func TestReplicaCollector(t *testing.T) {
 		help["strata_replica_received_bytes_total"] == "" {
 		t.Errorf("types %v, help %v", typ, help)
 	}
-	if n := len(series); n != 2*(17+12) {
-		t.Errorf("scraped %d series, want %d", n, 2*(17+12))
+	// One series per field of each stats struct, per replica.
+	want := 2 * (reflect.TypeFor[antientropy.Stats]().NumField() + reflect.TypeFor[strata.Stats]().NumField())
+	if n := len(series); n != want {
+		t.Errorf("scraped %d series, want %d", n, want)
 	}
 }
 

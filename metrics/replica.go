@@ -21,6 +21,9 @@ var replicaMetrics = []metric[antientropy.Stats]{
 	{"config_mismatches_total", counter, "Messages from peers with another replication configuration.", func(s antientropy.Stats) float64 { return float64(s.ConfigMismatches) }},
 	{"malformed_messages_total", counter, "Messages that could not be decoded.", func(s antientropy.Stats) float64 { return float64(s.Malformed) }},
 	{"too_large_samples_total", counter, "Samples too large for one message, not sent.", func(s antientropy.Stats) float64 { return float64(s.TooLarge) }},
+	{"request_retries_total", counter, "Requests sent again after a lost request or reply.", func(s antientropy.Stats) float64 { return float64(s.Retries) }},
+	{"alignments_work_capped_total", counter, "Alignments stopped at their work cap (a peer that answers without end).", func(s antientropy.Stats) float64 { return float64(s.WorkCapped) }},
+	{"digests_skipped_total", counter, "Digests not published because the previous one was still being published.", func(s antientropy.Stats) float64 { return float64(s.PublishSkipped) }},
 	{"log_events", gauge, "Events in the replication log now.", func(s antientropy.Stats) float64 { return float64(s.LogEvents) }},
 }
 
