@@ -35,9 +35,16 @@ func (s *Store) CollectGarbage(ctx context.Context) (GCResult, error) {
 	cutoff := now - life
 
 	expired := func(e backend.Entry) bool { return e.Deleted && e.Timestamp.Time < cutoff }
+	started, scanned := time.Now(), 0
+	nextLog := started.Add(progressEvery)
 	for it, err := range s.b.Scan(ctx, "", &backend.ScanOptions{KeysOnly: true}) {
 		if err != nil {
 			return res, wrapErr("collect garbage", "", err)
+		}
+		if scanned++; scanned%1024 == 0 && time.Now().After(nextLog) {
+			nextLog = time.Now().Add(progressEvery)
+			s.cfg.Logger.Info("strata: collecting garbage", "keyexpr", s.cfg.KeyExpr,
+				"scanned", scanned, "tombstones_erased", res.Tombstones, "elapsed", time.Since(started).Round(time.Millisecond))
 		}
 		if !expired(it.Entry) {
 			continue
@@ -94,6 +101,9 @@ func (s *Store) forgetExpired(ctx context.Context, cutoff hlc.NTP64) (int, error
 	}
 	return forgotten, nil
 }
+
+// progressEvery is how often long work logs its progress at Info.
+const progressEvery = 5 * time.Second
 
 // removeIf erases bkey under its lock if its entry still satisfies cond.
 // Over a backend that other processes share, the erase is conditional on
