@@ -25,7 +25,7 @@ func TestProgramWithoutCgo(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
-	out, err = exec.Command(bin, "-store", "rocksdb:///tmp/x?create=true").CombinedOutput()
+	out, err = exec.Command(bin, "-store", "rocksdb:db?create=true").CombinedOutput()
 	require.Error(t, err)
 	require.Equal(t, 2, err.(*exec.ExitError).ExitCode())
 	require.Contains(t, string(out), "built without cgo")
