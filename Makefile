@@ -2,6 +2,7 @@
 #
 #   make deps         install RocksDB (apt), MinIO and versitygw (.tools/bin) if missing
 #   make demo         run the quickstart example (no server needed)
+#   make warehouse    run the warehouse example (edge on RocksDB, cloud on a private MinIO)
 #   make test         deps, go vet, go test -race with a private MinIO
 #   make bench        deps, benchmarks with a private MinIO, output in bench.txt
 #   make fuzz         run every fuzz target for FUZZTIME
@@ -25,7 +26,7 @@ COUNT        ?= 1
 BENCHTIMEOUT ?= 60m
 FUZZTIME     ?= 10s
 
-.PHONY: deps demo vet test bench fuzz clean-tools
+.PHONY: deps demo warehouse vet test bench fuzz clean-tools
 
 deps:
 	bash scripts/deps.sh
@@ -44,6 +45,9 @@ $(WITHMINIO): FORCE
 
 .PHONY: FORCE
 FORCE:
+
+warehouse: deps $(WITHMINIO)
+	$(WITHMINIO) $(GO) run ./examples/warehouse
 
 test: vet $(WITHMINIO)
 	$(WITHMINIO) $(GO) test -race -timeout 25m $(TESTFLAGS) $(PKGS)

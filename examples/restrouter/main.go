@@ -1,21 +1,39 @@
-// Command restrouter is a small HTTP router over a strata Store: it
-// receives samples, stores them (in memory or in RocksDB), answers
-// queries, and replicates with its peers by anti-entropy over HTTP.
+// Command restrouter serves a strata Store over HTTP with the API of
+// Zenoh's REST plugin (package rest), so that Zenoh's REST clients work
+// against it unchanged, and replicates it with its peers by anti-entropy
+// (package antientropy), over HTTP or NATS.
 //
 //	go run ./examples/restrouter -listen 127.0.0.1:8000 -keyexpr 'demo/**'
 //
-//	curl -X PUT -H 'Content-Type: application/json' -d '{"x":1}' localhost:8000/kv/demo/robot/1/pose
-//	curl -i localhost:8000/kv/demo/robot/1/pose              # the value, its Content-Type and timestamp
-//	curl 'localhost:8000/kv/demo/robot/*/pose?limit=100'      # a JSON array, in key order
-//	curl -X PUT -H 'Content-Type: text/plain' -H 'X-Strata-Timestamp: 7594873498672185344/2a' \
-//	     --data-binary 87 localhost:8000/kv/demo/robot/1/battery             # a sample with its own timestamp
-//	curl -X DELETE 'localhost:8000/kv/demo/robot/**'          # a wildcard delete
-//	curl localhost:8000/stats
+//	curl -X PUT -H 'Content-Type: application/json' -d '{"x":1}' localhost:8000/demo/robot/1/pose
+//	curl 'localhost:8000/demo/robot/*/pose'         # a JSON array of {"key","value","encoding","timestamp"}
+//	curl 'localhost:8000/demo/robot/1/pose?_raw'    # the value itself, with its encoding as Content-Type
+//	curl -N -H 'Accept: text/event-stream' 'localhost:8000/demo/**'   # live changes (Server-Sent Events)
+//	curl -X DELETE 'localhost:8000/demo/robot/**'   # a wildcard delete
+//	curl localhost:8000/@strata/stats               # the store's and the replica's counters, as JSON
+//	curl localhost:8000/@strata/metrics             # the same, for Prometheus
+//
+// The key/value API is package rest's at the root: GET /<selector>,
+// PUT /<key>, DELETE /<keyexpr>, live subscriptions, CORS, and the
+// X-Strata-Timestamp and X-Strata-Result headers of timestamped writes; see
+// its documentation for the details and the limits. What the router adds
+// lives under /@strata/, which no key of the store can shadow: a chunk that
+// starts with '@' matches only itself, never a wildcard, and -keyexpr may not
+// include keys under @strata.
+//
+// -store names the backend by URL (strata.OpenURL): memory: (the default),
+// rocksdb:///var/lib/east?create=true (in a build with cgo), or
+// s3://bucket/east?endpoint=127.0.0.1:9000&secure=false&create=true, with
+// the credentials from the environment (AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY, or ~/.aws).
 //
 // Two replicas of one key space, each naming the other:
 //
-//	restrouter -listen 127.0.0.1:8001 -id east -peers west=http://127.0.0.1:8002 -backend rocksdb -dir /tmp/east
-//	restrouter -listen 127.0.0.1:8002 -id west -peers east=http://127.0.0.1:8001 -backend rocksdb -dir /tmp/west
+//	restrouter -listen 127.0.0.1:8001 -id east -peers west=http://127.0.0.1:8002 -store 'rocksdb:///tmp/east?create=true'
+//	restrouter -listen 127.0.0.1:8002 -id west -peers east=http://127.0.0.1:8001 -store 'rocksdb:///tmp/west?create=true'
+//
+// Each serves the replication endpoint at /@strata/replication/ (package
+// httptransport); -peers names the routers' base URLs.
 //
 // # Secured replication
 //
@@ -33,12 +51,14 @@
 //
 // -tls-cert and -tls-key serve HTTPS (the key/value API too) and are
 // presented to peers as the client certificate. -tls-ca verifies the
-// peers' server certificates and, on /replication/, requires a client
-// certificate that it verifies and that names the sending replica; the
-// key/value API does not ask for one. Without -tls-ca, peers' certificates
-// are verified against the system's roots and replication relies on the
-// secret alone. -secret-file signs and verifies every replication message
-// and reply.
+// peers' server certificates and, on /@strata/replication/, requires a
+// client certificate that it verifies and that names the sending replica;
+// the key/value API does not ask for one. Without -tls-ca, peers'
+// certificates are verified against the system's roots and replication
+// relies on the secret alone. -secret-file signs and verifies every
+// replication message and reply, and keys the replicas' fingerprints
+// (antientropy.Options.Secret), so that clients who choose keys and
+// timestamps cannot craft collisions that hide differences.
 //
 // Over NATS instead, the replicas need no address of each other, only
 // the servers' (-nats-creds names a credentials file; with -tls-ca, the
@@ -47,42 +67,9 @@
 //	restrouter -listen 127.0.0.1:8001 -id east -nats nats://127.0.0.1:4222
 //	restrouter -listen 127.0.0.1:8002 -id west -nats nats://127.0.0.1:4222
 //
-// # HTTP API
-//
-// PUT /kv/KEY stores the body under KEY, with the Content-Type as its
-// encoding. With an X-Strata-Timestamp header ("<u64>/<hex id>", as the
-// answers carry it) the sample keeps that timestamp (Store.Apply), else it
-// is stamped by the store's clock. DELETE /kv/KEY-OR-EXPR deletes a key or,
-// with a wildcard expression (URL-escaped if need be), every matching key;
-// it takes X-Strata-Timestamp too. Every write answers with the sample's
-// X-Strata-Timestamp and an X-Strata-Result of inserted, replaced, deleted
-// or outdated:
-//
-//	201 Created       inserted: the key had no live value
-//	200 OK            replaced: an older value was replaced
-//	204 No Content    deleted
-//	409 Conflict      outdated: the store holds a newer value or delete for
-//	                  the key; nothing changed. Final: do not retry.
-//
-// GET /kv/KEY answers the value, with its encoding as Content-Type
-// (application/octet-stream if it has none) and its X-Strata-Timestamp,
-// or 404. GET /kv/EXPR with a wildcard expression streams a JSON array of
-// {"key","value","encoding","timestamp"} in key order; value is the text
-// for text, JSON and XML encodings, else base64 with "base64": true. The
-// limit query parameter bounds the array.
-//
-// GET /stats answers the store's counters, and the replica's when
-// replicating, as JSON. /replication/ is the replication endpoint
-// (package httptransport), mounted when -peers is given.
-//
-// Errors: 400 for an invalid key, expression, timestamp, limit or sample,
-// or a timestamp too far in the future; 403 for a write outside -keyexpr
-// (reads outside it find nothing: 404); 413 for a value larger than
-// -max-value; 503 while shutting down.
-//
-// SIGINT or SIGTERM shuts down gracefully: the server stops accepting and
-// finishes the requests in flight, then replication stops and the store
-// closes.
+// SIGINT or SIGTERM shuts down gracefully: the server stops accepting, live
+// subscriptions end, the requests in flight finish, then replication stops
+// and the store closes.
 package main
 
 import (
@@ -94,6 +81,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -104,9 +92,9 @@ import (
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/antientropy"
 	"github.com/stratakv/strata/antientropy/httptransport"
-	"github.com/stratakv/strata/backend"
-	"github.com/stratakv/strata/backend/memory"
-	"github.com/stratakv/strata/rocksdb"
+	"github.com/stratakv/strata/keyexpr"
+	"github.com/stratakv/strata/rest"
+	_ "github.com/stratakv/strata/s3" // s3:// stores
 )
 
 // shutdownTimeout bounds the graceful shutdown of the server and store.
@@ -115,9 +103,9 @@ const shutdownTimeout = 10 * time.Second
 // config is what the flags say.
 type config struct {
 	listen, keyExpr, strip string
-	backend, dir           string
-	id                     string
-	peers                  map[string]string // name → base URL of the peer's router
+	store                  string            // the store's URL, for strata.OpenURL
+	id                     string            // this replica's name
+	peers                  map[string]string // name → URL of the peer's replication endpoint
 	interval               time.Duration
 	maxValue               int
 	tlsCert, tlsKey, tlsCA string // PEM files: this router's certificate and key, the replicas' CA
@@ -153,21 +141,20 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs := flag.NewFlagSet("restrouter", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8000", "address to serve HTTP on")
+	fs.StringVar(&cfg.store, "store", "memory:", "the store's URL: memory:, rocksdb:///dir?create=true (with cgo) or s3://bucket/prefix?endpoint=host:port")
 	fs.StringVar(&cfg.keyExpr, "keyexpr", "demo/**", "key expression the store serves")
 	fs.StringVar(&cfg.strip, "strip", "", "literal prefix of -keyexpr removed from keys before the backend")
-	fs.StringVar(&cfg.backend, "backend", "memory", "storage backend: memory or rocksdb")
-	fs.StringVar(&cfg.dir, "dir", "", "RocksDB directory (created if missing); required with -backend rocksdb")
-	fs.StringVar(&cfg.id, "id", "", "this replica's name, as its peers list it; required with -peers")
+	fs.StringVar(&cfg.id, "id", "", "this replica's name, as its peers list it; required with -peers and -nats")
 	fs.StringVar(&peers, "peers", "", "replication peers, as name=http://host:port,...")
 	fs.DurationVar(&cfg.interval, "interval", antientropy.DefaultInterval, "replication interval (the same on every peer)")
 	// A value must fit in one replication message (1 MiB) to replicate.
 	fs.IntVar(&cfg.maxValue, "max-value", 256<<10, "largest value accepted, in bytes")
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "certificate (PEM) to serve HTTPS with and to present to peers; needs -tls-key")
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "private key (PEM) of -tls-cert")
-	fs.StringVar(&cfg.tlsCA, "tls-ca", "", "CA certificates (PEM) that verify the peers, as servers and as clients of /replication/ (mutual TLS); needs -tls-cert")
+	fs.StringVar(&cfg.tlsCA, "tls-ca", "", "CA certificates (PEM) that verify the peers, as servers and as clients of /@strata/replication/ (mutual TLS); needs -tls-cert")
 	fs.StringVar(&cfg.natsURL, "nats", "", "replicate over NATS at these server URLs (comma-separated) instead of with -peers over HTTP")
 	fs.StringVar(&cfg.natsCreds, "nats-creds", "", "NATS user credentials file, with -nats")
-	fs.StringVar(&cfg.secretFile, "secret-file", "", "file holding the secret that signs replication messages (the same on every peer, at least 16 bytes)")
+	fs.StringVar(&cfg.secretFile, "secret-file", "", "file holding the secret that signs replication messages and keys fingerprints (the same on every peer, at least 16 bytes)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -178,11 +165,13 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	if cfg.peers, err = parsePeers(peers); err != nil {
 		return cfg, err
 	}
+	if err := checkStoreURL(cfg.store); err != nil {
+		return cfg, err
+	}
+	if err := checkKeyExpr(cfg.keyExpr); err != nil {
+		return cfg, err
+	}
 	switch {
-	case cfg.backend != "memory" && cfg.backend != "rocksdb":
-		return cfg, fmt.Errorf("-backend %q: want memory or rocksdb", cfg.backend)
-	case cfg.backend == "rocksdb" && cfg.dir == "":
-		return cfg, errors.New("-backend rocksdb needs -dir")
 	case len(cfg.peers) > 0 && cfg.id == "":
 		return cfg, errors.New("-peers needs -id, the name the peers know this replica by")
 	case cfg.natsURL != "" && cfg.id == "":
@@ -201,8 +190,8 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	return cfg, nil
 }
 
-// parsePeers parses "name=http://host:port,..." into names and the base
-// URLs of the peers' replication endpoints.
+// parsePeers parses "name=http://host:port,..." into names and the URLs
+// of the peers' replication endpoints.
 func parsePeers(s string) (map[string]string, error) {
 	peers := map[string]string{}
 	for p := range strings.SplitSeq(s, ",") {
@@ -216,35 +205,54 @@ func parsePeers(s string) (map[string]string, error) {
 		if _, dup := peers[name]; dup {
 			return nil, fmt.Errorf("-peers: %q is listed twice", name)
 		}
-		peers[name] = strings.TrimSuffix(u, "/") + "/replication"
+		peers[name] = strings.TrimSuffix(u, "/") + replicationPath
 	}
 	return peers, nil
 }
 
-// openStore opens the backend that cfg names and a store over it.
-func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*strata.Store, error) {
-	var b backend.Backend = memory.New()
-	if cfg.backend == "rocksdb" {
-		rb, err := rocksdb.Open(cfg.dir, &rocksdb.Options{CreateIfMissing: true})
-		if err != nil {
-			return nil, err
-		}
-		b = rb
-	}
-	store, err := strata.Open(ctx, b, &strata.Options{
-		KeyExpr: cfg.keyExpr, StripPrefix: cfg.strip, MaxValueSize: cfg.maxValue, Logger: logger,
-	})
+// checkStoreURL refuses, before anything starts, a store this build cannot
+// open: RocksDB needs cgo.
+func checkStoreURL(s string) error {
+	u, err := url.Parse(s)
 	if err != nil {
-		_ = b.Close(ctx)
-		return nil, err
+		return fmt.Errorf("-store: %w", err)
 	}
-	return store, nil
+	if u.Scheme == "rocksdb" && !haveRocksDB {
+		return errors.New("-store: this restrouter was built without cgo, so without RocksDB; rebuild it with CGO_ENABLED=1, or use memory: or s3://")
+	}
+	return nil
+}
+
+// checkKeyExpr refuses a key expression that includes keys under @strata,
+// where the router's own endpoints are.
+func checkKeyExpr(s string) error {
+	ke, err := keyexpr.Canonize(s)
+	if err != nil {
+		return fmt.Errorf("-keyexpr: %w", err)
+	}
+	if ke.Intersects(keyexpr.MustParse(adminChunk + "/**")) {
+		return fmt.Errorf("-keyexpr %q: keys under %s are the router's own endpoints", s, adminChunk)
+	}
+	return nil
+}
+
+// storeScheme is the scheme of a store URL, to log: the rest of the URL
+// may say more than the log should.
+func storeScheme(s string) string {
+	scheme, _, _ := strings.Cut(s, ":")
+	return scheme
 }
 
 // run serves on ln until ctx ends, then shuts down gracefully.
 func run(ctx context.Context, cfg config, ln net.Listener, logger *slog.Logger) (err error) {
 	defer ln.Close()
-	store, err := openStore(ctx, cfg, logger)
+	sec, err := loadSecurity(cfg)
+	if err != nil {
+		return err
+	}
+	store, err := strata.OpenURL(ctx, cfg.store, &strata.Options{
+		KeyExpr: cfg.keyExpr, StripPrefix: cfg.strip, MaxValueSize: cfg.maxValue, Logger: logger,
+	})
 	if err != nil {
 		return err
 	}
@@ -261,41 +269,36 @@ func run(ctx context.Context, cfg config, ln net.Listener, logger *slog.Logger) 
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
 	var replica *antientropy.Replica
+	var replication http.Handler // the endpoint of replication over HTTP
 	var wg sync.WaitGroup
-	sec, err := loadSecurity(cfg)
-	if err != nil {
-		return err
-	}
-	overHTTP := len(cfg.peers) > 0
-	if overHTTP || cfg.natsURL != "" {
+	if len(cfg.peers) > 0 || cfg.natsURL != "" {
 		rep, err := openReplication(cfg, sec, store.KeyExpr(), logger)
 		if err != nil {
 			return err
 		}
 		defer rep.close()
 		replica, err = antientropy.New(store, rep.transport, &antientropy.Options{ID: cfg.id, Interval: cfg.interval,
-			MaxMessageSize: rep.maxMessageSize, Logger: logger})
+			MaxMessageSize: rep.maxMessageSize, Logger: logger, Secret: sec.secret})
 		if err != nil {
 			return err
 		}
 		defer replica.Close()
-		if rep.serve != nil {
+		if rep.serve != nil { // NATS
 			if err := rep.serve(replica); err != nil {
 				return err
 			}
+		} else {
+			replication = httptransport.NewHandler(replica, &httptransport.HandlerOptions{
+				Secret: sec.secret, CertNames: cfg.tlsCA != "", Context: runCtx, Logger: logger})
 		}
 		wg.Go(func() { _ = replica.Run(runCtx) })
 	}
+	kv := rest.NewHandler(store, &rest.Options{MaxBodyBytes: int64(cfg.maxValue), Logger: logger})
+	rt := newRouter(store, kv, replica, replication)
 
-	router := NewRouter(store, &RouterOptions{MaxValueSize: cfg.maxValue, Replica: replica, Context: runCtx, Logger: logger,
-		Replication: &httptransport.HandlerOptions{Secret: sec.secret, CertNames: cfg.tlsCA != ""}, NoReplicationEndpoint: !overHTTP})
-	srv := &http.Server{
-		Handler:           router,
-		TLSConfig:         sec.serverTLS,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := rest.NewServer("", rt)
+	srv.TLSConfig = sec.serverTLS
+	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	serveErr := make(chan error, 1)
 	go func() {
 		if sec.serverTLS != nil {
@@ -305,7 +308,7 @@ func run(ctx context.Context, cfg config, ln net.Listener, logger *slog.Logger) 
 		}
 	}()
 	logger.Info("restrouter: serving", "addr", ln.Addr().String(), "keyexpr", store.KeyExpr(),
-		"backend", cfg.backend, "replica", cfg.id, "peers", len(cfg.peers))
+		"store", storeScheme(cfg.store), "replica", cfg.id, "peers", len(cfg.peers), "nats", cfg.natsURL != "")
 
 	select {
 	case err = <-serveErr:
@@ -314,6 +317,7 @@ func run(ctx context.Context, cfg config, ln net.Listener, logger *slog.Logger) 
 	}
 	sctx, cancel := shutdownCtx()
 	defer cancel()
+	rt.endStreams() // live subscriptions never go idle on their own
 	if serr := srv.Shutdown(sctx); serr != nil {
 		err = errors.Join(err, fmt.Errorf("restrouter: shutdown: %w", serr))
 	}

@@ -25,13 +25,13 @@ func TestRunReplicatesOverNATS(t *testing.T) {
 		require.NoError(t, err)
 		urls = append(urls, start(t, cfg, listen(t)))
 	}
-	code, _ := request(t, "PUT", urls[0]+"/kv/demo/from/east", "e")
-	require.Equal(t, http.StatusCreated, code)
+	code, _ := request(t, "PUT", urls[0]+"/demo/from/east", "e")
+	require.Equal(t, http.StatusOK, code)
 	require.Eventually(t, func() bool {
-		code, body := request(t, "GET", urls[1]+"/kv/demo/from/east", "")
+		code, body := request(t, "GET", urls[1]+"/demo/from/east?_raw", "")
 		return code == http.StatusOK && body == "e"
 	}, 20*time.Second, 50*time.Millisecond)
-	code, _ = request(t, "POST", urls[1]+"/replication/request", "x")
+	code, _ = request(t, "POST", urls[1]+replicationPath+"/request", "x")
 	require.Equal(t, http.StatusNotFound, code)
 
 	for _, args := range [][]string{

@@ -12,62 +12,69 @@ import (
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/antientropy"
 	"github.com/stratakv/strata/antientropy/httptransport"
+	"github.com/stratakv/strata/backend/memory"
 	"github.com/stratakv/strata/hlc/hlctest"
+	"github.com/stratakv/strata/rest"
 )
 
 // TestReplicationOverHTTP runs two routers that replicate over their own
-// /replication/ endpoints, on a fake clock, aligning by hand.
+// /@strata/replication/ endpoints, on a fake clock, aligning by hand; the
+// replicas' fingerprints are keyed with the shared secret.
 func TestReplicationOverHTTP(t *testing.T) {
 	ctx := context.Background()
 	ft := hlctest.NewTime()
+	secret := []byte("0123456789abcdef0123456789abcdef")
 	names := []string{"east", "west"}
 	servers := make([]*httptest.Server, 2)
 	clients := make([]*httptransport.Client, 2)
 	replicas := make([]*antientropy.Replica, 2)
 	for i, name := range names {
-		store := newStore(t, &strata.Options{Clock: ft.Clock(byte(i+1), 0)})
-		clients[i] = httptransport.NewClient(name, nil, nil, 0)
-		r, err := antientropy.New(store, clients[i], &antientropy.Options{ID: name, Logger: quiet})
+		store, err := strata.Open(ctx, memory.New(), &strata.Options{KeyExpr: "demo/**", Clock: ft.Clock(byte(i+1), 0),
+			GCInterval: -1, Logger: quiet})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = store.Close(ctx) })
+		clients[i], err = httptransport.NewClientWithOptions(name, nil, &httptransport.ClientOptions{Secret: secret, Logger: quiet})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = clients[i].Close() })
+		r, err := antientropy.New(store, clients[i], &antientropy.Options{ID: name, Logger: quiet, Secret: secret})
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = r.Close() })
 		replicas[i] = r
-		servers[i] = httptest.NewServer(NewRouter(store, &RouterOptions{Replica: r, Context: t.Context(), Logger: quiet}))
+		repl := httptransport.NewHandler(r, &httptransport.HandlerOptions{Secret: secret, Context: t.Context(), Logger: quiet})
+		servers[i] = httptest.NewServer(newRouter(store, rest.NewHandler(store, &rest.Options{Logger: quiet}), r, repl))
 		t.Cleanup(servers[i].Close)
 	}
 	for i := range names {
-		clients[i].SetPeer(names[1-i], servers[1-i].URL+"/replication")
+		clients[i].SetPeer(names[1-i], servers[1-i].URL+replicationPath)
 	}
-	east, west := servers[0], servers[1]
+	east, west := servers[0].URL, servers[1].URL
 
-	resp, _ := do(t, east, "PUT", "/kv/demo/robot/1", `{"x":1}`, "Content-Type", "application/json")
-	require.Equal(t, http.StatusCreated, resp.StatusCode)
-	ts := resp.Header.Get(HeaderTimestamp)
-	do(t, east, "PUT", "/kv/demo/robot/2", "moving")
-	do(t, west, "PUT", "/kv/demo/dock/1", "free")
+	code, _ := request(t, "PUT", east+"/demo/robot/1", "moving")
+	require.Equal(t, http.StatusOK, code)
+	request(t, "PUT", east+"/demo/robot/2", "docked")
+	request(t, "PUT", west+"/demo/dock/1", "free")
 	ft.Advance(antientropy.DefaultInterval + antientropy.DefaultPropagationDelay)
 
 	require.NoError(t, replicas[1].AlignWith(ctx, "east"))
-	resp, body := do(t, west, "GET", "/kv/demo/robot/1", "")
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Equal(t, `{"x":1}`, body)
-	require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
-	require.Equal(t, ts, resp.Header.Get(HeaderTimestamp))
+	code, body := request(t, "GET", west+"/demo/robot/1?_raw", "")
+	require.Equal(t, http.StatusOK, code)
+	require.Equal(t, "moving", body)
 
 	// A wildcard delete on west reaches east.
-	resp, _ = do(t, west, "DELETE", "/kv/demo/robot/**", "")
-	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	code, _ = request(t, "DELETE", west+"/demo/robot/**", "")
+	require.Equal(t, http.StatusOK, code)
 	ft.Advance(antientropy.DefaultInterval)
 	require.NoError(t, replicas[0].AlignWith(ctx, "west"))
-	_, eastAll := do(t, east, "GET", "/kv/demo/**", "")
-	_, westAll := do(t, west, "GET", "/kv/demo/**", "")
+	eastAll, westAll := getItems(t, east+"/demo/**"), getItems(t, west+"/demo/**")
 	require.Equal(t, westAll, eastAll)
-	require.Contains(t, eastAll, `"demo/dock/1"`)
-	require.NotContains(t, eastAll, "robot")
+	require.Len(t, eastAll, 1)
+	require.Equal(t, "demo/dock/1", eastAll[0].Key)
 
-	_, body = do(t, west, "GET", "/stats", "")
+	_, body = request(t, "GET", west+statsPath, "")
 	var st stats
 	require.NoError(t, json.Unmarshal([]byte(body), &st), body)
 	require.NotNil(t, st.Replica)
 	require.GreaterOrEqual(t, st.Replica.SamplesFetched, uint64(2))
 	require.Equal(t, uint64(1), st.Replica.Alignments)
+	require.Zero(t, st.Replica.ConfigMismatches)
 }

@@ -93,15 +93,15 @@ func TestRunReplicatesSecured(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 
-	code, _ := do("PUT", urls[0]+"/kv/demo/from/east", "e")
-	require.Equal(t, http.StatusCreated, code)
+	code, _ := do("PUT", urls[0]+"/demo/from/east", "e")
+	require.Equal(t, http.StatusOK, code)
 	require.Eventually(t, func() bool {
-		code, body := do("GET", urls[1]+"/kv/demo/from/east", "")
+		code, body := do("GET", urls[1]+"/demo/from/east?_raw", "")
 		return code == http.StatusOK && body == "e"
 	}, 20*time.Second, 50*time.Millisecond)
 
-	code, _ = do("POST", urls[1]+"/replication/request", "x")
+	code, _ = do("POST", urls[1]+replicationPath+"/request", "x")
 	require.Equal(t, http.StatusUnauthorized, code, "a replication request without a client certificate")
-	_, body := do("GET", urls[1]+"/stats", "")
+	_, body := do("GET", urls[1]+statsPath, "")
 	require.Regexp(t, `"SamplesFetched": [1-9]`, body)
 }

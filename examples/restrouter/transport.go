@@ -12,7 +12,7 @@ import (
 )
 
 // replication is the transport that the flags choose: HTTP to -peers
-// (the router serves /replication/), or NATS at -nats.
+// (the router serves /@strata/replication/), or NATS at -nats.
 type replication struct {
 	transport      antientropy.Transport
 	maxMessageSize int                                // 0: the default

@@ -1,0 +1,9 @@
+//go:build cgo
+
+package main
+
+// RocksDB is a cgo package: a build without cgo has no rocksdb:// stores
+// (see checkStoreURL) and still builds.
+import _ "github.com/stratakv/strata/rocksdb"
+
+const haveRocksDB = true
