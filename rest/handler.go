@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -53,6 +54,8 @@ type Options struct {
 type Handler struct {
 	store *strata.Store
 	opts  Options
+	done  context.Context // ended by Close
+	close context.CancelFunc
 }
 
 // NewHandler returns a Handler over store. The store stays the caller's
@@ -74,8 +77,15 @@ func NewHandler(store *strata.Store, opts *Options) *Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Handler{store: store, opts: o}
+	done, cancel := context.WithCancel(context.Background())
+	return &Handler{store: store, opts: o, done: done, close: cancel}
 }
+
+// Close ends the live subscriptions in progress (their streams end as if
+// the client had gone) and refuses new ones with 503. Call it before
+// http.Server.Shutdown, which waits for every handler to return. Other
+// requests are served as before. Close is idempotent.
+func (h *Handler) Close() { h.close() }
 
 // ServeHTTP answers GET (and HEAD), PUT, DELETE and OPTIONS on
 // /<selector>. It reads the key from the URL's path as is: no cleaning,

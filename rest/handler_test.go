@@ -239,3 +239,31 @@ func TestServerSentEvents(t *testing.T) {
 	out := do(t, "GET", srv.URL+"/other/**", "", "Accept", "text/event-stream")
 	require.Equal(t, http.StatusForbidden, out.StatusCode)
 }
+
+func TestCloseEndsSubscriptions(t *testing.T) {
+	store, err := strata.Open(bg, memory.New(), &strata.Options{KeyExpr: "demo/**", GCInterval: -1})
+	require.NoError(t, err)
+	defer store.Close(bg)
+	h := rest.NewHandler(store, nil)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	req, err := http.NewRequest("GET", srv.URL+"/demo/**", nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	h.Close()
+	done := make(chan error, 1)
+	go func() { _, err := io.ReadAll(resp.Body); done <- err }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "the stream ends cleanly")
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not end the subscription")
+	}
+	again := do(t, "GET", srv.URL+"/demo/**", "", "Accept", "text/event-stream")
+	require.Equal(t, http.StatusServiceUnavailable, again.StatusCode)
+	require.Equal(t, http.StatusOK, do(t, "GET", srv.URL+"/demo/**", "").StatusCode, "other requests are served")
+}

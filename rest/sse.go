@@ -32,8 +32,13 @@ func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request, selector str
 		httpError(w, http.StatusForbidden, "selector %q is outside the store's key expression %q", selector, h.store.KeyExpr())
 		return
 	}
+	if h.done.Err() != nil {
+		httpError(w, http.StatusServiceUnavailable, "the server is shutting down")
+		return
+	}
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
+	defer context.AfterFunc(h.done, cancel)()
 	type event struct {
 		smp strata.Sample
 		err error

@@ -29,7 +29,7 @@ import (
 //	          AWS_DEFAULT_REGION, else discovered by the client.
 //	ca        a PEM file of root certificates to trust for https besides
 //	          the system's (ClientConfig.RootCAFile). Default: the
-//	          environment's AWS_CA_BUNDLE.
+//	          environment's AWS_CA_BUNDLE, for an https endpoint.
 //	create    boolean: Options.CreateBucket.
 //	readonly  boolean: Options.ReadOnly.
 //
@@ -84,7 +84,8 @@ func urlConfig(u *url.URL) (ClientConfig, string, Options, error) {
 	endpoint := p.String("endpoint", "")
 	endpointFrom := "parameter endpoint"
 	region := p.String("region", "")
-	ca := p.String("ca", os.Getenv(envCABundle))
+	ca := p.String("ca", "")
+	caFromEnv := ca == ""
 	_, secureGiven := u.Query()["secure"]
 	secure := p.Bool("secure", true)
 	opts := Options{
@@ -121,6 +122,11 @@ func urlConfig(u *url.URL) (ClientConfig, string, Options, error) {
 		endpoint = scheme + endpoint
 	case secureGiven && secure != strings.HasPrefix(strings.ToLower(endpoint), "https://"):
 		return fail("parameter secure contradicts the scheme of the endpoint (%s)", endpointFrom)
+	}
+	if caFromEnv && strings.HasPrefix(strings.ToLower(endpoint), "https://") {
+		// AWS_CA_BUNDLE is for https endpoints; a plain http one (a local
+		// MinIO) ignores it, as the AWS tools do.
+		ca = os.Getenv(envCABundle)
 	}
 	return ClientConfig{Endpoint: endpoint, Region: region, RootCAFile: ca}, u.Host, opts, nil
 }
