@@ -62,6 +62,7 @@ type copyStats struct {
 	scanned, bytes                 atomic.Int64 // samples read from SRC, value bytes among them
 	puts, tombstones, wildcards    atomic.Int64 // changes applied to DST
 	outdated, refused, skippedWild atomic.Int64
+	written, writtenBytes          atomic.Int64 // samples (and value bytes) DST has been given
 	total                          atomic.Int64 // samples to copy; -1: unknown
 }
 
@@ -143,6 +144,12 @@ func copyStore(ctx context.Context, src, dst *strata.Store, selector string, o c
 					fail(err)
 					continue
 				}
+				var n int64
+				for _, smp := range b {
+					n += int64(len(smp.Value))
+				}
+				st.written.Add(int64(len(b)))
+				st.writtenBytes.Add(n)
 				if o.onBatch != nil {
 					o.onBatch()
 				}
@@ -191,6 +198,7 @@ func (st *copyStats) account(b []strata.Sample, res []strata.Result, err error, 
 	if err != nil && !errors.As(err, &be) {
 		return err
 	}
+
 	for i, r := range res {
 		if be != nil {
 			if rerr, ok := be.Errs[i]; ok {

@@ -48,7 +48,7 @@ func (p *progress) stop() {
 //
 //	[#########...........]  45% 9,000/20,000 keys  900 kB  4,500 keys/s  450 kB/s  ETA 2s
 func progressLine(st *copyStats, elapsed time.Duration) string {
-	n, b, total := st.scanned.Load(), st.bytes.Load(), st.total.Load()
+	n, b, total := st.written.Load(), st.writtenBytes.Load(), st.total.Load()
 	keysRate := rate(n, elapsed)
 	var sb strings.Builder
 	if total >= 0 {
