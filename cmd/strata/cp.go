@@ -34,7 +34,9 @@ writer wins, by timestamp), so cp is idempotent and safe to run again, to
 resume, or to run into a store that is in use: a key that DST holds newer
 keeps DST's version, and is counted as "up to date".
 
-SRC is opened read-only. A DST that holds no store yet is created with
+SRC is opened read-only (for a RocksDB directory that a server holds, add
+?readonly=true to its URL). A RocksDB DST has one writer: stop a server
+that holds it first; an S3 DST may be in use by servers meanwhile. A DST that holds no store yet is created with
 SRC's key expression and strip prefix, or with -keyexpr and -strip. Samples
 outside DST's key expression are refused, counted and named (exit status 1).
 

@@ -58,7 +58,7 @@ func openStore(ctx context.Context, rawURL string, o openOptions) (*strata.Store
 	what := redact(rawURL)
 	b, err := backend.OpenURL(ctx, rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w%s", what, err, openHint(rawURL, err))
+		return nil, fmt.Errorf("open %s: %w%s", what, err, openHint(rawURL, err, o.mode))
 	}
 	opts := &strata.Options{
 		KeyExpr: o.flags.keyExpr, StripPrefix: o.flags.strip,
@@ -109,7 +109,7 @@ func openStore(ctx context.Context, rawURL string, o openOptions) (*strata.Store
 }
 
 // openHint says what to do about a backend that did not open.
-func openHint(rawURL string, err error) string {
+func openHint(rawURL string, err error, mode openMode) string {
 	sep := "?"
 	if strings.Contains(rawURL, "?") {
 		sep = "&"
@@ -117,8 +117,10 @@ func openHint(rawURL string, err error) string {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return " (add " + sep + "create=true to create it)"
+	case errors.Is(err, rocksdb.ErrLocked) && mode == readOnly:
+		return " (another process writes to it: add " + sep + "readonly=true to read it meanwhile)"
 	case errors.Is(err, rocksdb.ErrLocked):
-		return " (another process writes to it: add " + sep + "readonly=true to read it meanwhile, or stop that process)"
+		return " (another process writes to it, and RocksDB has one writer: stop that process, or write through it if it is a strata serve)"
 	case errors.Is(err, s3.ErrNoBucket):
 		return " (add " + sep + "create=true to create the bucket)"
 	case errors.Is(err, s3.ErrAccessDenied):

@@ -166,7 +166,8 @@ func TestServe(t *testing.T) {
 	// While it serves, the command reads the store read-only.
 	out := r.ok("get", withParam(u, "readonly=true"), "demo/a").stdout
 	assert.Equal(t, `{"x":1}`, out)
-	r.fails(1, []string{"readonly=true"}, "put", u, "demo/b", "x")
+	r.fails(1, []string{"readonly=true"}, "ls", u)
+	r.fails(1, []string{"RocksDB has one writer"}, "put", u, "demo/b", "x")
 
 	// SIGTERM: the subscription ends, the server exits cleanly, the
 	// store is closed (it opens again).
