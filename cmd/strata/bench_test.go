@@ -59,8 +59,8 @@ func benchCopy(b *testing.B, src *strata.Store, n, size int, newDst func(i int) 
 	b.ReportMetric(float64(n*size*b.N)/secs/1e6, "MB/s")
 }
 
-// BenchmarkCopy measures cp: 20,000 keys of 100 bytes, memory → RocksDB
-// and RocksDB → MinIO.
+// BenchmarkCopy measures cp: 20,000 keys of 100 bytes, memory → RocksDB,
+// RocksDB → MinIO and MinIO → RocksDB.
 func BenchmarkCopy(b *testing.B) {
 	const n, size = 20_000, 100
 	b.Run("memory-to-rocksdb", func(b *testing.B) {
@@ -81,6 +81,21 @@ func BenchmarkCopy(b *testing.B) {
 		fillFlat(b, src, n, size)
 		benchCopy(b, src, n, size, func(i int) *strata.Store {
 			return openTest(b, s3.url(fmt.Sprint("dst", i), "create=true"), "demo/**", readWrite)
+		})
+	})
+	b.Run("minio-to-rocksdb", func(b *testing.B) {
+		s3 := newS3Store(b)
+		b.Setenv("AWS_CA_BUNDLE", "")
+		b.Setenv("AWS_ACCESS_KEY_ID", s3.srv.AccessKey)
+		b.Setenv("AWS_SECRET_ACCESS_KEY", s3.srv.SecretKey)
+		mem := openTest(b, "memory:", "demo/**", readWrite)
+		defer mem.Close(bg)
+		fillFlat(b, mem, n, size)
+		src := openTest(b, s3.url("src", "create=true"), "demo/**", readWrite)
+		defer src.Close(bg)
+		require.NoError(b, copyStore(bg, mem, src, "demo/**", copyOptions{jobs: benchJobs}, &copyStats{}))
+		benchCopy(b, src, n, size, func(i int) *strata.Store {
+			return openTest(b, withParam(rocksURL(b, fmt.Sprint("dst", i)), "create=true"), "demo/**", readWrite)
 		})
 	})
 }
