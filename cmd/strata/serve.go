@@ -77,8 +77,9 @@ NATS server (-nats URL, no addresses needed). -tls-cert and -tls-key serve
 HTTPS (the REST API too) and are the client certificate presented to peers;
 -tls-ca verifies peers and requires, on /@strata/replication/, a client
 certificate that names the sender; -secret-file signs every replication
-message with a shared secret (at least 16 bytes). Replicas must agree on
--interval and the store's key expression.
+message with a shared secret (at least 16 bytes) and keys the replication
+fingerprints with it. Replicas must agree on -interval, -lifespan,
+-secret-file and the store's key expression.
 
 	strata serve -listen :8001 -id east -peers west=http://west:8002 'rocksdb:///var/lib/strata?create=true' -keyexpr 'demo/**'
 	strata serve -listen :8002 -id west -peers east=http://east:8001 's3://b/west?endpoint=minio:9000&create=true' -keyexpr 'demo/**'
@@ -161,7 +162,10 @@ func serve(ctx context.Context, e *env, f *serveFlags, rawURL string, peers map[
 		}
 		defer t.close()
 		replica, err := antientropy.NewContext(ctx, store, t, &antientropy.Options{ID: f.id, Interval: f.interval,
-			MaxMessageSize: t.maxMessageSize, Logger: logger})
+			MaxMessageSize: t.maxMessageSize, Logger: logger,
+			// The secret also keys the fingerprints, so that REST clients,
+			// who choose keys and timestamps, cannot craft collisions.
+			Secret: sec.secret})
 		if err != nil {
 			return err
 		}
