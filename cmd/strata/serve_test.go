@@ -227,6 +227,16 @@ func TestServeS3(t *testing.T) {
 	code, body, _ := s.do(http.MethodGet, "/demo/a?_raw", "")
 	assert.Equal(t, http.StatusOK, code)
 	assert.Equal(t, "over s3", body)
+
+	// cp into the bucket while the server uses it: the server serves
+	// what was copied.
+	rocks := withParam(rocksURL(t, "src"), "create=true")
+	r.ok("put", "-keyexpr", "demo/**", rocks, "demo/copied", "by cp")
+	r.ok("cp", rocks, b.url("served"))
+	code, body, _ = s.do(http.MethodGet, "/demo/copied?_raw", "")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, "by cp", body)
+
 	code, _, _ = s.do(http.MethodDelete, "/demo/**", "")
 	assert.Equal(t, http.StatusOK, code)
 	s.stop()
