@@ -116,6 +116,11 @@ func (s *Store) removeIf(ctx context.Context, bkey string, cond func(backend.Ent
 	mu.Lock()
 	defer mu.Unlock()
 	if rm, ok := s.b.(backend.ConditionalRemover); ok && s.cond != nil && !s.noCondRemove.Load() {
+		// StatVersion may answer a key this process never read or wrote
+		// as missing (optimistically, for writes): read it first.
+		if _, err := s.b.Stat(ctx, bkey); err != nil {
+			return false, nil
+		}
 		e, v, err := s.cond.StatVersion(ctx, bkey)
 		if err != nil || !cond(e) {
 			return false, nil // gone, rewritten, or not known: next time

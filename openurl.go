@@ -48,7 +48,7 @@ func OpenURL(ctx context.Context, rawURL string, opts *Options) (*Store, error) 
 		switch {
 		case errors.Is(err, backend.ErrNotFound):
 			_ = b.Close(ctx)
-			return nil, fmt.Errorf("strata: open %s: Options.KeyExpr is required: the backend holds no store yet", what)
+			return nil, fmt.Errorf("strata: open %s: Options.KeyExpr is required: the backend holds no store yet: %w", what, ErrNotFound)
 		case err != nil:
 			_ = b.Close(ctx)
 			return nil, fmt.Errorf("strata: open %s: %w", what, err)
