@@ -13,8 +13,7 @@ import (
 
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/backend"
-	// The backends that store URLs may name.
-	"github.com/stratakv/strata/rocksdb"
+	// The backends that store URLs may name (rocksdb: see rocksdb.go).
 	"github.com/stratakv/strata/s3"
 )
 
@@ -117,10 +116,12 @@ func openHint(rawURL string, err error, mode openMode) string {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return " (add " + sep + "create=true to create it)"
-	case errors.Is(err, rocksdb.ErrLocked) && mode == readOnly:
+	case isLocked(err) && mode == readOnly:
 		return " (another process writes to it: add " + sep + "readonly=true to read it meanwhile)"
-	case errors.Is(err, rocksdb.ErrLocked):
+	case isLocked(err):
 		return " (another process writes to it, and RocksDB has one writer: stop that process, or write through it if it is a strata serve)"
+	case strings.HasPrefix(rawURL, "rocksdb:") && !haveRocksDB:
+		return " (this strata was built without cgo, so without RocksDB: build it with CGO_ENABLED=1 and librocksdb-dev)"
 	case errors.Is(err, s3.ErrNoBucket):
 		return " (add " + sep + "create=true to create the bucket)"
 	case errors.Is(err, s3.ErrAccessDenied):

@@ -1,0 +1,16 @@
+//go:build cgo
+
+package main
+
+import (
+	"errors"
+
+	// RocksDB is a cgo package: a build without cgo has no rocksdb://
+	// stores, and still builds (see norocksdb.go).
+	"github.com/stratakv/strata/rocksdb"
+)
+
+const haveRocksDB = true
+
+// isLocked reports whether another process holds the RocksDB database.
+func isLocked(err error) bool { return errors.Is(err, rocksdb.ErrLocked) }
