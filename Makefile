@@ -1,4 +1,4 @@
-# Build, test and benchmark entry points. See DESIGN.md, "How it is run and tested".
+# Build, test and benchmark entry points. See docs/contributing.md.
 #
 #   make deps         install RocksDB (apt), MinIO and versitygw (.tools/bin) if missing
 #   make demo         run the quickstart example (no server needed)
