@@ -31,6 +31,8 @@ import (
 //	               fingerprint differs (or the node itself) as explore
 //	               does, and says how many nodes it answered whole and
 //	               how many parts of the next one
+//	push           samples of local writes, values included, as in a
+//	               fetch reply (broadcast; no reply)
 //
 // Keys in a list are sorted and written as the length of the prefix shared
 // with the previous key plus the rest; times are zigzag varint deltas from
@@ -55,6 +57,7 @@ const (
 	msgPullReply     msgKind = 8
 	msgCompare       msgKind = 9
 	msgCompareReply  msgKind = 10
+	msgPush          msgKind = 11
 )
 
 // headerSize bounds the size of a header.

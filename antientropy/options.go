@@ -77,6 +77,11 @@ type Options struct {
 	// aligned; see the package doc's threat model. Random, at least 16
 	// bytes; keep it as secret as the transport's credentials.
 	Secret []byte
+	// DisablePush turns live push off: local writes then reach peers at
+	// the next digest's alignment only. By default, Run pushes the
+	// samples of local writes to every peer as they are applied (see the
+	// package doc).
+	DisablePush bool
 }
 
 // config is Options validated, with defaults applied and derived values.

@@ -19,6 +19,7 @@ type Replica struct {
 	store     *strata.Store
 	t         Transport
 	log       *eventLog
+	push      *pusher
 	stopWatch func()
 	stats     counters
 	scope     keyexpr.KeyExpr // the store's key expression
@@ -61,13 +62,13 @@ func NewContext(ctx context.Context, store *strata.Store, t Transport, opts *Opt
 		return nil, fmt.Errorf("antientropy: new: the store's key expression: %w", err)
 	}
 	r := &Replica{
-		cfg: cfg, store: store, t: t, log: newEventLog(cfg), scope: scope,
+		cfg: cfg, store: store, t: t, log: newEventLog(cfg), push: newPusher(cfg), scope: scope,
 		aligning: map[string]bool{}, resume: map[string]*pending{},
 	}
 	r.log.tooLarge = &r.stats.tooLarge
 	// Hook first, then scan: a change made meanwhile is seen at least
 	// once, and the log keeps the latest event per key whatever the order.
-	r.stopWatch = store.Watch(r.log.observe)
+	r.stopWatch = store.Watch(r.observe)
 	start := time.Now()
 	last, n := start, 0
 	for smp, err := range store.Scan(ctx, store.KeyExpr(), &strata.ScanOptions{MetadataOnly: true, Tombstones: true}) {
@@ -93,6 +94,13 @@ func NewContext(ctx context.Context, store *strata.Store, t Transport, opts *Opt
 		cfg.Logger.Info("antientropy: log rebuilt", "replica", cfg.ID, "events", n, "duration", time.Since(start))
 	}
 	return r, nil
+}
+
+// observe is the Watch hook: the log records every change, and those
+// of local writes are queued for pushing.
+func (r *Replica) observe(smp strata.Sample) {
+	r.log.observe(smp)
+	r.offer(smp)
 }
 
 // Close unhooks the replica from the store. Later calls of its methods
@@ -142,8 +150,10 @@ func (r *Replica) Publish(ctx context.Context) error {
 	return nil
 }
 
-// HandleBroadcast handles a message that peer from broadcast: a digest.
-// If it differs from this replica's log, HandleBroadcast aligns with from
+// HandleBroadcast handles a message that peer from broadcast: a digest or
+// a push. A push's samples are applied with Store.ApplyBatch before
+// HandleBroadcast returns (samples the store refuses are counted in
+// Stats.Refused). If a digest differs from this replica's log, HandleBroadcast aligns with from
 // (a pull: requests to from through the Transport) before it returns,
 // unless an alignment with from is already under way. A digest from a
 // peer with another configuration is refused with ErrConfigMismatch
@@ -155,6 +165,9 @@ func (r *Replica) HandleBroadcast(ctx context.Context, from string, msg []byte) 
 	r.stats.recv(len(msg))
 	if from == r.cfg.ID {
 		return nil
+	}
+	if len(msg) > 1 && msgKind(msg[1]) == msgPush {
+		return r.handlePush(ctx, from, msg)
 	}
 	d, err := r.readDigest(from, msg)
 	if err != nil {
@@ -190,6 +203,7 @@ func (r *Replica) readDigest(peer string, msg []byte) (digest, error) {
 		return digest{}, rd.err
 	}
 	d.limit = rd.peerLimit
+	r.push.notePeerLimit(d.limit)
 	r.stats.digestsRecv.Add(1)
 	return d, nil
 }

@@ -20,6 +20,11 @@ import (
 // clock: with a fake clock, Run publishes as the fake time moves (it
 // checks at least once per Interval of real time).
 func (r *Replica) Run(ctx context.Context) error {
+	if !r.cfg.DisablePush {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go r.pushLoop(ctx)
+	}
 	jitterMax := (r.cfg.intervalMs - r.cfg.delayMs) / 4
 	published := r.reference() // the current digest is published after the next boundary
 	for {

@@ -1,0 +1,249 @@
+package antientropy
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/hlc"
+)
+
+// Live push: the Watch hook queues the samples the store applies from
+// local writes (Put, Delete, or an Apply that did not come from this
+// replica) into a bounded buffer; a loop that Run starts sends what is
+// queued in push messages over Transport.Broadcast, as many samples as
+// fit in one message each; peers apply them with Store.ApplyBatch. The
+// hook never waits: when the buffer is full (a slow transport, a burst
+// of writes), the sample is dropped and counted, and the next alignment
+// repairs the difference. Batching is by backlog: a message goes as soon
+// as the previous one has been handed to the transport, with everything
+// queued meanwhile, so that a lone write leaves at once and a burst goes
+// in a few large messages.
+//
+// A sample the replica applies itself (received by push, fetch or pull)
+// is not pushed again: the replica notes the timestamps it is applying,
+// and the hook skips samples that carry one of them. A wildcard delete's
+// tombstones are not pushed either: peers write them when they apply the
+// delete, which is pushed.
+
+// pushOverhead is what the buffer counts for a queued sample besides its
+// key, value and encoding.
+const pushOverhead = 64
+
+// pusher is the push buffer and what the replica is applying.
+type pusher struct {
+	mu       sync.Mutex
+	queue    []strata.Sample
+	bytes    int                   // of the queue, as pushCost counts
+	maxBytes int                   // bound of bytes
+	applying map[hlc.Timestamp]int // timestamps of samples being applied from peers
+	lastWild hlc.Timestamp         // the latest wildcard delete queued
+	wake     chan struct{}
+	sending  sync.Mutex // one push message at a time, in queue order
+	disabled bool
+	peerMin  atomic.Int64 // the smallest message limit a peer announced
+}
+
+func newPusher(c *config) *pusher {
+	return &pusher{
+		maxBytes: pushBufferMessages * c.MaxMessageSize,
+		applying: map[hlc.Timestamp]int{},
+		wake:     make(chan struct{}, 1),
+		disabled: c.DisablePush,
+	}
+}
+
+// pushBufferMessages is the push buffer's bound, in messages of
+// MaxMessageSize.
+const pushBufferMessages = 4
+
+func pushCost(smp *strata.Sample) int {
+	return len(smp.Key) + len(smp.Value) + len(smp.Encoding) + pushOverhead
+}
+
+// offer queues smp for pushing, unless the replica is applying it from a
+// peer, it is a wildcard delete's tombstone, its value does not fit in
+// one push message (alignment fetches it), or the buffer is full
+// (dropped, counted). It runs in the Watch hook: it never waits but for
+// the buffer's mutex.
+func (r *Replica) offer(smp strata.Sample) {
+	p := r.push
+	if p.disabled {
+		return
+	}
+	cost := pushCost(&smp)
+	if sampleSize(&smp) > r.pushLimit()-headerSize-64 {
+		r.stats.pushTooLarge.Add(1)
+		return
+	}
+	p.mu.Lock()
+	if p.applying[smp.Timestamp] > 0 {
+		p.mu.Unlock()
+		return
+	}
+	if smp.Kind == strata.KindDelete {
+		if isWild(smp.Key) {
+			p.lastWild = smp.Timestamp
+		} else if smp.Timestamp == p.lastWild {
+			p.mu.Unlock()
+			return
+		}
+	}
+	if p.bytes+cost > p.maxBytes {
+		p.mu.Unlock()
+		r.stats.pushDropped.Add(1)
+		return
+	}
+	smp.Value = bytes.Clone(smp.Value)
+	p.queue = append(p.queue, smp)
+	p.bytes += cost
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// track notes that the replica is about to apply samples received from a
+// peer, so that the hook does not push them back; the returned function
+// ends that.
+func (p *pusher) track(samples []strata.Sample) func() {
+	if p.disabled || len(samples) == 0 {
+		return func() {}
+	}
+	p.mu.Lock()
+	for i := range samples {
+		p.applying[samples[i].Timestamp]++
+	}
+	p.mu.Unlock()
+	return func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for i := range samples {
+			ts := samples[i].Timestamp
+			if p.applying[ts]--; p.applying[ts] <= 0 {
+				delete(p.applying, ts)
+			}
+		}
+	}
+}
+
+// pushLimit is the size of push messages: MaxMessageSize, or the smallest
+// limit a peer announced in its digest if that is smaller (a push goes
+// to every peer at once).
+func (r *Replica) pushLimit() int {
+	if m := int(r.push.peerMin.Load()); m >= MinMessageSize && m < r.cfg.MaxMessageSize {
+		return m
+	}
+	return r.cfg.MaxMessageSize
+}
+
+// notePeerLimit records the message limit a peer announced.
+func (p *pusher) notePeerLimit(limit int) {
+	for {
+		cur := p.peerMin.Load()
+		if cur != 0 && cur <= int64(limit) {
+			return
+		}
+		if p.peerMin.CompareAndSwap(cur, int64(limit)) {
+			return
+		}
+	}
+}
+
+// take removes from the queue the first samples that fit in one push
+// message of limit bytes and returns them written.
+func (p *pusher) take(limit int) *sampleWriter {
+	w := newSampleWriter()
+	budget := limit - headerSize
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for n < len(p.queue) && w.size()+sampleSize(&p.queue[n]) <= budget {
+		w.add(&p.queue[n])
+		p.bytes -= pushCost(&p.queue[n])
+		n++
+	}
+	if n == len(p.queue) {
+		clear(p.queue)
+		p.queue = p.queue[:0]
+	} else {
+		clear(p.queue[:n])
+		p.queue = p.queue[n:]
+	}
+	return w
+}
+
+// Push broadcasts the samples queued for pushing now, in as many push
+// messages as they need, each with a deadline of RequestTimeout. Run
+// pushes on its own as writes come; tests and simulations call Push to
+// step by hand. With Options.DisablePush, it does nothing.
+func (r *Replica) Push(ctx context.Context) error {
+	if r.isClosed() {
+		return ErrClosed
+	}
+	p := r.push
+	p.sending.Lock()
+	defer p.sending.Unlock()
+	for {
+		limit := r.pushLimit()
+		w := p.take(limit)
+		if w.n == 0 {
+			return nil
+		}
+		msg := w.append(appendHeader(make([]byte, 0, headerSize+w.size()), msgPush, r.cfg.hdr()))
+		r.stats.sent(len(msg))
+		r.stats.pushesSent.Add(1)
+		r.stats.samplesPushed.Add(uint64(w.n))
+		bctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
+		err := r.t.Broadcast(bctx, msg)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("antientropy: broadcasting a push: %w", err)
+		}
+	}
+}
+
+// pushLoop pushes as writes come, until ctx ends or the replica closes.
+func (r *Replica) pushLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.push.wake:
+		}
+		if err := r.Push(ctx); err != nil {
+			if r.isClosed() {
+				return
+			}
+			if ctx.Err() == nil {
+				r.cfg.Logger.Debug("antientropy: push failed", "replica", r.cfg.ID, "err", err)
+			}
+		}
+	}
+}
+
+// handlePush applies the samples of a push message from peer from.
+func (r *Replica) handlePush(ctx context.Context, from string, msg []byte) error {
+	kind, fp, rd := readHeader(msg, r.cfg.MaxMessageSize)
+	if rd.err == nil && kind != msgPush {
+		rd.fail("message kind %d, want a push", kind)
+	}
+	if err := r.check(from, fp, rd); err != nil {
+		return err
+	}
+	samples := readSamples(rd, false)
+	rd.end()
+	if rd.err != nil {
+		r.stats.malformed.Add(1)
+		return rd.err
+	}
+	r.stats.pushesRecv.Add(1)
+	r.stats.samplesPushedIn.Add(uint64(len(samples)))
+	a := &alignment{r: r, peer: from}
+	_, err := a.applySamples(ctx, samples)
+	return err
+}
