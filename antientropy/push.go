@@ -1,11 +1,12 @@
 package antientropy
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/hlc"
@@ -41,6 +42,7 @@ type pusher struct {
 	maxBytes int                   // bound of bytes
 	applying map[hlc.Timestamp]int // timestamps of samples being applied from peers
 	lastWild hlc.Timestamp         // the latest wildcard delete queued
+	arena    []byte                // where queued values are copied
 	wake     chan struct{}
 	sending  sync.Mutex // one push message at a time, in queue order
 	disabled bool
@@ -55,6 +57,9 @@ func newPusher(c *config) *pusher {
 		disabled: c.DisablePush,
 	}
 }
+
+// arenaSize is the size of the buffers queued values are copied into.
+const arenaSize = 64 << 10
 
 // pushBufferMessages is the push buffer's bound, in messages of
 // MaxMessageSize.
@@ -97,7 +102,15 @@ func (r *Replica) offer(smp strata.Sample) {
 		r.stats.pushDropped.Add(1)
 		return
 	}
-	smp.Value = bytes.Clone(smp.Value)
+	// Values are copied into one buffer, not one allocation each.
+	if len(smp.Value) > 0 {
+		if cap(p.arena)-len(p.arena) < len(smp.Value) {
+			p.arena = make([]byte, 0, max(len(smp.Value), arenaSize))
+		}
+		start := len(p.arena)
+		p.arena = append(p.arena, smp.Value...)
+		smp.Value = p.arena[start:len(p.arena):len(p.arena)]
+	}
 	p.queue = append(p.queue, smp)
 	p.bytes += cost
 	p.mu.Unlock()
@@ -155,24 +168,30 @@ func (p *pusher) notePeerLimit(limit int) {
 }
 
 // take removes from the queue the first samples that fit in one push
-// message of limit bytes and returns them written.
+// message of limit bytes and returns them written. The buffer's mutex
+// (which writers take in the hook) is held only to cut the queue; the
+// samples are encoded after.
 func (p *pusher) take(limit int) *sampleWriter {
-	w := newSampleWriter()
-	budget := limit - headerSize
+	budget := limit - headerSize - 64
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	n := 0
-	for n < len(p.queue) && w.size()+sampleSize(&p.queue[n]) <= budget {
-		w.add(&p.queue[n])
+	n, size := 0, 0
+	for n < len(p.queue) && size+sampleSize(&p.queue[n]) <= budget {
+		size += sampleSize(&p.queue[n]) + 17 + 3 + len(p.queue[n].Encoding) // a new clock ID and encoding, at worst
 		p.bytes -= pushCost(&p.queue[n])
 		n++
 	}
+	batch := slices.Clone(p.queue[:n])
 	if n == len(p.queue) {
 		clear(p.queue)
 		p.queue = p.queue[:0]
 	} else {
 		clear(p.queue[:n])
 		p.queue = p.queue[n:]
+	}
+	p.mu.Unlock()
+	w := newSampleWriter()
+	for i := range batch {
+		w.add(&batch[i])
 	}
 	return w
 }
@@ -207,6 +226,10 @@ func (r *Replica) Push(ctx context.Context) error {
 	}
 }
 
+// pushLinger is how long the push loop waits, once woken by a write, for
+// more writes to send with it.
+const pushLinger = 500 * time.Microsecond
+
 // pushLoop pushes as writes come, until ctx ends or the replica closes.
 func (r *Replica) pushLoop(ctx context.Context) {
 	for {
@@ -214,6 +237,15 @@ func (r *Replica) pushLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-r.push.wake:
+		}
+		// Let a burst gather: one message for many writes costs the
+		// writers' process and the peers less than one per write.
+		t := time.NewTimer(pushLinger)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
 		}
 		if err := r.Push(ctx); err != nil {
 			if r.isClosed() {
