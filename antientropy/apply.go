@@ -103,7 +103,7 @@ func (a *alignment) fetchAll(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		consumed, samples := readFetchReply(rd, k)
+		consumed, samples, large := readFetchReply(rd, k)
 		if rd.err != nil {
 			r.stats.malformed.Add(1)
 			return rd.err
@@ -114,6 +114,7 @@ func (a *alignment) fetchAll(ctx context.Context) error {
 		if err := a.applyAll(ctx, samples); err != nil {
 			return err
 		}
+		a.large = append(a.large, large...)
 		for _, key := range keys[:consumed] {
 			delete(a.fetch, key)
 		}
@@ -202,7 +203,7 @@ func (a *alignment) pullAll(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			samples, next := readPullReply(rd, len(batch), a.eventsOnly)
+			samples, large, next := readPullReply(rd, len(batch), a.eventsOnly)
 			a.checkPulled(rd, batch, samples)
 			if rd.err != nil {
 				r.stats.malformed.Add(1)
@@ -214,6 +215,7 @@ func (a *alignment) pullAll(ctx context.Context) error {
 			if err := a.takePage(ctx, samples); err != nil {
 				return err
 			}
+			a.large = append(a.large, large...)
 			if next == nil {
 				break
 			}

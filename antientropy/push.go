@@ -30,6 +30,13 @@ import (
 // tombstones are not pushed either: peers write them when they apply the
 // delete, which is pushed.
 
+// queued is a sample queued for pushing; a large value (size > 0) goes
+// as a marker, and the peers fetch it in chunks.
+type queued struct {
+	strata.Sample
+	size int
+}
+
 // pushOverhead is what the buffer counts for a queued sample besides its
 // key, value and encoding.
 const pushOverhead = 64
@@ -37,7 +44,7 @@ const pushOverhead = 64
 // pusher is the push buffer and what the replica is applying.
 type pusher struct {
 	mu       sync.Mutex
-	queue    []strata.Sample
+	queue    []queued
 	bytes    int                   // of the queue, as pushCost counts
 	maxBytes int                   // bound of bytes
 	applying map[hlc.Timestamp]int // timestamps of samples being applied from peers
@@ -79,11 +86,15 @@ func (r *Replica) offer(smp strata.Sample) {
 	if p.disabled {
 		return
 	}
-	cost := pushCost(&smp)
+	q := queued{Sample: smp}
 	if sampleSize(&smp) > r.pushLimit()-headerSize-64 {
-		r.stats.pushTooLarge.Add(1)
-		return
+		if smp.Kind != strata.KindPut || largeSize(&smp) > r.pushLimit()-headerSize-64 {
+			r.stats.pushTooLarge.Add(1)
+			return
+		}
+		q.size, q.Value = len(smp.Value), nil
 	}
+	cost := pushCost(&q.Sample)
 	p.mu.Lock()
 	if p.applying[smp.Timestamp] > 0 {
 		p.mu.Unlock()
@@ -103,15 +114,15 @@ func (r *Replica) offer(smp strata.Sample) {
 		return
 	}
 	// Values are copied into one buffer, not one allocation each.
-	if len(smp.Value) > 0 {
-		if cap(p.arena)-len(p.arena) < len(smp.Value) {
-			p.arena = make([]byte, 0, max(len(smp.Value), arenaSize))
+	if v := q.Value; len(v) > 0 {
+		if cap(p.arena)-len(p.arena) < len(v) {
+			p.arena = make([]byte, 0, max(len(v), arenaSize))
 		}
 		start := len(p.arena)
-		p.arena = append(p.arena, smp.Value...)
-		smp.Value = p.arena[start:len(p.arena):len(p.arena)]
+		p.arena = append(p.arena, v...)
+		q.Value = p.arena[start:len(p.arena):len(p.arena)]
 	}
-	p.queue = append(p.queue, smp)
+	p.queue = append(p.queue, q)
 	p.bytes += cost
 	p.mu.Unlock()
 	select {
@@ -175,9 +186,17 @@ func (p *pusher) take(limit int) *sampleWriter {
 	budget := limit - headerSize - 64
 	p.mu.Lock()
 	n, size := 0, 0
-	for n < len(p.queue) && size+sampleSize(&p.queue[n]) <= budget {
-		size += sampleSize(&p.queue[n]) + 17 + 3 + len(p.queue[n].Encoding) // a new clock ID and encoding, at worst
-		p.bytes -= pushCost(&p.queue[n])
+	for n < len(p.queue) {
+		q := &p.queue[n]
+		need := sampleSize(&q.Sample)
+		if q.size > 0 {
+			need = largeSize(&q.Sample)
+		}
+		if size+need > budget {
+			break
+		}
+		size += need + 17 + 3 + len(q.Encoding) // a new clock ID and encoding, at worst
+		p.bytes -= pushCost(&q.Sample)
 		n++
 	}
 	batch := slices.Clone(p.queue[:n])
@@ -191,7 +210,11 @@ func (p *pusher) take(limit int) *sampleWriter {
 	p.mu.Unlock()
 	w := newSampleWriter()
 	for i := range batch {
-		w.add(&batch[i])
+		if q := &batch[i]; q.size > 0 {
+			w.addLarge(&q.Sample, q.size)
+		} else {
+			w.add(&q.Sample)
+		}
 	}
 	return w
 }
@@ -267,7 +290,7 @@ func (r *Replica) handlePush(ctx context.Context, from string, msg []byte) error
 	if err := r.check(from, fp, rd); err != nil {
 		return err
 	}
-	samples := readSamples(rd, false)
+	samples, large := readSamples(rd, false)
 	rd.end()
 	if rd.err != nil {
 		r.stats.malformed.Add(1)
@@ -275,7 +298,11 @@ func (r *Replica) handlePush(ctx context.Context, from string, msg []byte) error
 	}
 	r.stats.pushesRecv.Add(1)
 	r.stats.samplesPushedIn.Add(uint64(len(samples)))
-	a := &alignment{r: r, peer: from}
-	_, err := a.applySamples(ctx, samples)
-	return err
+	a := &alignment{r: r, peer: from, limit: r.limitWith(rd.peerLimit), work: maxWorkBase}
+	if _, err := a.applySamples(ctx, samples); err != nil {
+		return err
+	}
+	// Large values come as markers: fetched from the pusher at once.
+	a.large = large
+	return a.fetchLarge(ctx)
 }

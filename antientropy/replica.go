@@ -15,14 +15,15 @@ import (
 // Replica keeps a Store aligned with its peers over a Transport. Create it
 // with New; it is safe for concurrent use by multiple goroutines.
 type Replica struct {
-	cfg       *config
-	store     *strata.Store
-	t         Transport
-	log       *eventLog
-	push      *pusher
-	stopWatch func()
-	stats     counters
-	scope     keyexpr.KeyExpr // the store's key expression
+	cfg        *config
+	store      *strata.Store
+	t          Transport
+	log        *eventLog
+	push       *pusher
+	assemblies assemblies // values received in chunks
+	stopWatch  func()
+	stats      counters
+	scope      keyexpr.KeyExpr // the store's key expression
 
 	publishing atomic.Bool // a publish is under way (Run)
 
@@ -255,6 +256,8 @@ func (r *Replica) HandleRequest(ctx context.Context, from string, msg []byte) ([
 		reply, err = r.servePull(ctx, rd, limit)
 	case msgCompare:
 		reply, err = r.serveCompare(rd, limit)
+	case msgChunk:
+		reply, err = r.serveChunk(ctx, rd, limit)
 	default:
 		rd.fail("message kind %d is not a request", kind)
 	}

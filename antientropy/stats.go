@@ -20,7 +20,7 @@ type Stats struct {
 	Refused          uint64 // received samples the store refused (out of scope, invalid, from the future)
 	ConfigMismatches uint64 // messages from peers with another configuration
 	Malformed        uint64 // messages that could not be decoded
-	TooLarge         uint64 // samples too large for one message, not sent
+	TooLarge         uint64 // values beyond MaxValueSize on a peer, and keys or encodings too long for one message: not replicated
 	Retries          uint64 // requests sent again after a lost request or reply
 	WorkCapped       uint64 // alignments stopped at their work cap (a peer that answers without end)
 	PublishSkipped   uint64 // digests Run skipped because the previous one was still being published
@@ -31,6 +31,8 @@ type Stats struct {
 	PushTooLarge     uint64 // samples of local writes not pushed: larger than one push message (alignment fetches them)
 	PushesReceived   uint64 // push messages received from peers
 	SamplesPushedIn  uint64 // samples received in push messages
+	Chunks           uint64 // chunks of large values received
+	ChunkBytes       uint64 // bytes of value in those chunks
 }
 
 type counters struct {
@@ -39,7 +41,7 @@ type counters struct {
 	refused, mismatches, malformed, tooLarge, retries, workCapped    atomic.Uint64
 	publishSkipped                                                   atomic.Uint64
 	pushesSent, samplesPushed, pushDropped, pushTooLarge             atomic.Uint64
-	pushesRecv, samplesPushedIn                                      atomic.Uint64
+	pushesRecv, samplesPushedIn, chunks, chunkBytes                  atomic.Uint64
 }
 
 func (c *counters) sent(n int) { c.msgSent.Add(1); c.bytesSent.Add(uint64(n)) }
@@ -60,5 +62,6 @@ func (r *Replica) Stats() Stats {
 		LogEvents:  uint64(r.log.size()),
 		PushesSent: c.pushesSent.Load(), SamplesPushed: c.samplesPushed.Load(), PushDropped: c.pushDropped.Load(),
 		PushTooLarge: c.pushTooLarge.Load(), PushesReceived: c.pushesRecv.Load(), SamplesPushedIn: c.samplesPushedIn.Load(),
+		Chunks: c.chunks.Load(), ChunkBytes: c.chunkBytes.Load(),
 	}
 }
