@@ -77,7 +77,7 @@ func (rp *Replica) serveChunk(ctx context.Context, r *reader, limit int) ([]byte
 		return nil, r.err
 	}
 	b := appendHeader(nil, msgChunkReply, rp.cfg.hdr())
-	smp, ok, err := rp.current(ctx, key)
+	smp, ok, err := rp.serving.get(ctx, rp, key, ts)
 	if err != nil {
 		return nil, fmt.Errorf("antientropy: chunk of %q: %w", key, err)
 	}
@@ -96,9 +96,54 @@ func (rp *Replica) serveChunk(ctx context.Context, r *reader, limit int) ([]byte
 	b = append(b, 1)
 	b = binary.AppendUvarint(b, uint64(len(smp.Value)))
 	b = appendString(b, smp.Encoding)
-	chunk := smp.Value[offset:min(len(smp.Value), offset+room)]
+	end := min(len(smp.Value), offset+room)
+	if end == len(smp.Value) {
+		rp.serving.forget(key, ts)
+	}
+	chunk := smp.Value[offset:end]
 	b = binary.AppendUvarint(b, uint64(len(chunk)))
 	return append(b, chunk...), nil
+}
+
+// servedValue keeps the large value whose chunks a replica is serving,
+// so that each chunk does not read the whole value from the store again:
+// one value, forgotten once its last chunk is served (or replaced by
+// another).
+type servedValue struct {
+	mu  sync.Mutex
+	smp strata.Sample
+	ok  bool
+}
+
+// get returns the store's current sample of key, from the kept value if
+// it is the one of timestamp ts.
+func (sv *servedValue) get(ctx context.Context, rp *Replica, key string, ts hlc.Timestamp) (strata.Sample, bool, error) {
+	sv.mu.Lock()
+	if sv.ok && sv.smp.Key == key && sv.smp.Timestamp == ts {
+		smp := sv.smp
+		sv.mu.Unlock()
+		// Still the store's? A newer write ends the transfer.
+		if cur, ok := rp.log.lookup(key); ok && cur.Timestamp == ts {
+			return smp, true, nil
+		}
+		return strata.Sample{}, false, nil
+	}
+	sv.mu.Unlock()
+	smp, ok, err := rp.current(ctx, key)
+	if err == nil && ok && smp.Kind == strata.KindPut && smp.Timestamp == ts {
+		sv.mu.Lock()
+		sv.smp, sv.ok = smp, true
+		sv.mu.Unlock()
+	}
+	return smp, ok, err
+}
+
+func (sv *servedValue) forget(key string, ts hlc.Timestamp) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	if sv.ok && sv.smp.Key == key && sv.smp.Timestamp == ts {
+		sv.smp, sv.ok = strata.Sample{}, false
+	}
 }
 
 // readChunkReply decodes a chunk reply: ok false if the value is gone.

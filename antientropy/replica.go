@@ -20,7 +20,8 @@ type Replica struct {
 	t          Transport
 	log        *eventLog
 	push       *pusher
-	assemblies assemblies // values received in chunks
+	assemblies assemblies  // values received in chunks
+	serving    servedValue // the value whose chunks are served
 	stopWatch  func()
 	stats      counters
 	scope      keyexpr.KeyExpr // the store's key expression

@@ -28,7 +28,7 @@ type Stats struct {
 	PushesSent       uint64 // push messages broadcast
 	SamplesPushed    uint64 // samples of local writes sent in push messages
 	PushDropped      uint64 // samples of local writes not pushed: the push buffer was full (alignment repairs)
-	PushTooLarge     uint64 // samples of local writes not pushed: larger than one push message (alignment fetches them)
+	PushTooLarge     uint64 // samples of local writes not pushed: a key too long for one push message (alignment repairs what it can)
 	PushesReceived   uint64 // push messages received from peers
 	SamplesPushedIn  uint64 // samples received in push messages
 	Chunks           uint64 // chunks of large values received
