@@ -117,6 +117,9 @@ type idTable struct {
 }
 
 func (t *idTable) of(id hlc.ID) int {
+	if n := len(t.ids); n > 0 && t.ids[n-1] == id {
+		return n - 1 // the common case: a run of one clock's samples
+	}
 	if t.index == nil {
 		t.index = map[hlc.ID]int{}
 	}
@@ -292,7 +295,10 @@ func sampleSize(smp *strata.Sample) int {
 func (w *sampleWriter) add(smp *strata.Sample) {
 	w.body = w.ev.appendEvent(w.body, smp.Key, smp.Timestamp, smp.Kind)
 	if smp.Kind == strata.KindPut && !w.eventsOnly {
-		i, ok := w.encIx[smp.Encoding]
+		i, ok := 0, len(w.encs) > 0 && w.encs[0] == smp.Encoding
+		if !ok {
+			i, ok = w.encIx[smp.Encoding]
+		}
 		if !ok {
 			i = len(w.encs)
 			w.encs = append(w.encs, smp.Encoding)

@@ -3,7 +3,6 @@ package antientropy
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +49,7 @@ type pusher struct {
 	applying map[hlc.Timestamp]int // timestamps of samples being applied from peers
 	lastWild hlc.Timestamp         // the latest wildcard delete queued
 	arena    []byte                // where queued values are copied
+	batch    []queued              // what take cuts off the queue; under sending
 	wake     chan struct{}
 	sending  sync.Mutex // one push message at a time, in queue order
 	disabled bool
@@ -199,7 +199,7 @@ func (p *pusher) take(limit int) *sampleWriter {
 		p.bytes -= pushCost(&q.Sample)
 		n++
 	}
-	batch := slices.Clone(p.queue[:n])
+	batch := append(p.batch[:0], p.queue[:n]...)
 	if n == len(p.queue) {
 		clear(p.queue)
 		p.queue = p.queue[:0]
@@ -209,6 +209,7 @@ func (p *pusher) take(limit int) *sampleWriter {
 	}
 	p.mu.Unlock()
 	w := newSampleWriter()
+	w.body = make([]byte, 0, size)
 	for i := range batch {
 		if q := &batch[i]; q.size > 0 {
 			w.addLarge(&q.Sample, q.size)
@@ -216,6 +217,8 @@ func (p *pusher) take(limit int) *sampleWriter {
 			w.add(&q.Sample)
 		}
 	}
+	clear(batch)
+	p.batch = batch[:0] // only the push loop, under sending, takes
 	return w
 }
 
@@ -237,6 +240,7 @@ func (r *Replica) Push(ctx context.Context) error {
 			return nil
 		}
 		msg := w.append(appendHeader(make([]byte, 0, headerSize+w.size()), msgPush, r.cfg.hdr()))
+		w.body = nil
 		r.stats.sent(len(msg))
 		r.stats.pushesSent.Add(1)
 		r.stats.samplesPushed.Add(uint64(w.n))
