@@ -201,10 +201,11 @@
 // message with nothing else (counted in Stats.TooLarge). A write whose
 // push is lost reaches its peers at the next digest: about one to two
 // intervals of delay. A wildcard delete is pushed, not the tombstones it
-// writes (each peer writes its own); a tombstone that the store writes
-// for a key when a received put loses to a remembered wildcard delete is
-// pushed like a local write (peers hold it already or take it as any
-// delete).
+// writes (each peer writes its own). A local delete of a key made at the
+// very moment the replica applies a sample of the same key from a peer is
+// not pushed (the hook cannot tell it from the tombstone that the
+// received sample may materialize): it reaches the peers at the next
+// digest.
 //
 // A responder reads a large value whole from the store to serve its
 // first chunk (the Backend contract has no ranged reads), and keeps one

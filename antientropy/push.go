@@ -24,10 +24,15 @@ import (
 // in a few large messages.
 //
 // A sample the replica applies itself (received by push, fetch or pull)
-// is not pushed again: the replica notes the timestamps it is applying,
-// and the hook skips samples that carry one of them. A wildcard delete's
-// tombstones are not pushed either: peers write them when they apply the
-// delete, which is pushed.
+// is not pushed again: the replica notes the timestamps and keys it is
+// applying, and the hook skips samples that carry one of the timestamps
+// (the sample, or the tombstones of a received wildcard delete), and
+// deletes of one of the keys (the tombstone that a received put
+// materializes when it loses to a remembered wildcard delete). A local
+// delete of a key at the very moment a sample of it is applied from a
+// peer is so not pushed: the next alignment carries it. A wildcard
+// delete's tombstones are not pushed either: peers write them when they
+// apply the delete, which is pushed.
 
 // queued is a sample queued for pushing; a large value (size > 0) goes
 // as a marker, and the peers fetch it in chunks.
@@ -47,6 +52,7 @@ type pusher struct {
 	bytes    int                   // of the queue, as pushCost counts
 	maxBytes int                   // bound of bytes
 	applying map[hlc.Timestamp]int // timestamps of samples being applied from peers
+	keys     map[string]int        // and their keys
 	lastWild hlc.Timestamp         // the latest wildcard delete queued
 	arena    []byte                // where queued values are copied
 	batch    []queued              // what take cuts off the queue; under sending
@@ -60,6 +66,7 @@ func newPusher(c *config) *pusher {
 	return &pusher{
 		maxBytes: pushBufferMessages * c.MaxMessageSize,
 		applying: map[hlc.Timestamp]int{},
+		keys:     map[string]int{},
 		wake:     make(chan struct{}, 1),
 		disabled: c.DisablePush,
 	}
@@ -96,7 +103,9 @@ func (r *Replica) offer(smp strata.Sample) {
 	}
 	cost := pushCost(&q.Sample)
 	p.mu.Lock()
-	if p.applying[smp.Timestamp] > 0 {
+	if p.applying[smp.Timestamp] > 0 || (smp.Kind == strata.KindDelete && p.keys[smp.Key] > 0) {
+		// Received, or the tombstone that a received put materialized
+		// (it lost to a wildcard delete that the peers have too).
 		p.mu.Unlock()
 		return
 	}
@@ -141,15 +150,19 @@ func (p *pusher) track(samples []strata.Sample) func() {
 	p.mu.Lock()
 	for i := range samples {
 		p.applying[samples[i].Timestamp]++
+		p.keys[samples[i].Key]++
 	}
 	p.mu.Unlock()
 	return func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		for i := range samples {
-			ts := samples[i].Timestamp
+			ts, key := samples[i].Timestamp, samples[i].Key
 			if p.applying[ts]--; p.applying[ts] <= 0 {
 				delete(p.applying, ts)
+			}
+			if p.keys[key]--; p.keys[key] <= 0 {
+				delete(p.keys, key)
 			}
 		}
 	}
