@@ -92,8 +92,8 @@ func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
 	return nil
 }
 
-// The work of one alignment is capped: nodes queued to explore or pull
-// and events considered cost one unit each (samples pulled cost nothing:
+// The work of one alignment is capped: nodes queued to explore or pull,
+// events considered and large values queued cost one unit each (samples pulled cost nothing:
 // they go to the store, not to the alignment's memory), and an alignment
 // may spend maxWorkBase plus maxWorkPerEvent per event of the log. Past
 // that, it stops with errWorkCap (counted in Stats.WorkCapped, logged),

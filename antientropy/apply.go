@@ -114,6 +114,9 @@ func (a *alignment) fetchAll(ctx context.Context) error {
 		if err := a.applyAll(ctx, samples); err != nil {
 			return err
 		}
+		if err := a.spend(len(large)); err != nil {
+			return err
+		}
 		a.large = append(a.large, large...)
 		for _, key := range keys[:consumed] {
 			delete(a.fetch, key)
@@ -213,6 +216,9 @@ func (a *alignment) pullAll(ctx context.Context) error {
 				return fmt.Errorf("antientropy: pull: %w", errNoProgress)
 			}
 			if err := a.takePage(ctx, samples); err != nil {
+				return err
+			}
+			if err := a.spend(len(large)); err != nil {
 				return err
 			}
 			a.large = append(a.large, large...)

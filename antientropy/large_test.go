@@ -138,6 +138,51 @@ func TestLargeValueResumes(t *testing.T) {
 	require.Equal(t, uint64(len(value)), rb.Stats().ChunkBytes, "the transfer resumed: each byte once")
 }
 
+// cutChunks truncates the replies to chunk requests while on.
+type cutChunks struct {
+	antientropy.Transport
+	on atomic.Bool
+}
+
+func (c *cutChunks) Request(ctx context.Context, peer string, msg []byte) ([]byte, error) {
+	reply, err := c.Transport.Request(ctx, peer, msg)
+	if err == nil && c.on.Load() && antientropy.IsChunkRequest(msg) {
+		reply = reply[:len(reply)-1]
+	}
+	return reply, err
+}
+
+// A chunk reply that does not hold what it says is malformed: the
+// alignment stops, and a later one fetches the value whole and right.
+func TestLargeValueMalformedChunk(t *testing.T) {
+	ctx := t.Context()
+	ft := antientropytest.NewFakeTime()
+	a := openMemory(t, 0, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(1, 0)})
+	b := openMemory(t, 1, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(2, 0)})
+	net := memtransport.New(1)
+	epA, epB := net.Join("a"), net.Join("b")
+	ra, err := antientropy.New(a, epA, &antientropy.Options{ID: "a", MaxMessageSize: antientropy.MinMessageSize})
+	require.NoError(t, err)
+	defer ra.Close()
+	epA.Serve(ra)
+	cut := &cutChunks{Transport: epB}
+	cut.on.Store(true)
+	rb, err := antientropy.New(b, cut, &antientropy.Options{ID: "b", MaxMessageSize: antientropy.MinMessageSize})
+	require.NoError(t, err)
+	defer rb.Close()
+	epB.Serve(rb)
+	value := randomValue(3, 5*antientropy.MinMessageSize)
+	_, err = a.Put(ctx, "big/v", value)
+	require.NoError(t, err)
+	ft.Advance(antientropy.DefaultInterval + antientropy.DefaultPropagationDelay + 1)
+	require.ErrorIs(t, rb.AlignWith(ctx, "a"), antientropy.ErrMalformed)
+	require.Equal(t, uint64(1), rb.Stats().Malformed)
+	require.Empty(t, antientropytest.Live(t, b))
+	cut.on.Store(false)
+	require.NoError(t, rb.AlignWith(ctx, "a"))
+	require.Equal(t, string(value), antientropytest.Live(t, b)["big/v"])
+}
+
 // A peer's value beyond this replica's MaxValueSize is not fetched, and
 // counted.
 func TestLargeValueBeyondLimit(t *testing.T) {

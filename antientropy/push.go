@@ -320,6 +320,9 @@ func (r *Replica) handlePush(ctx context.Context, from string, msg []byte) error
 		return err
 	}
 	// Large values come as markers: fetched from the pusher at once.
+	if err := a.spend(len(large)); err != nil {
+		return err
+	}
 	a.large = large
 	return a.fetchLarge(ctx)
 }

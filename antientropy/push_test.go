@@ -162,6 +162,33 @@ func TestPushRefused(t *testing.T) {
 	require.ErrorIs(t, m.replicas[1].HandleBroadcast(ctx, "r0", append(captured, 0)), antientropy.ErrMalformed)
 }
 
+// A push from a replica whose clock runs too far ahead is refused by the
+// store's drift check, and counted; alignment brings it once the clocks
+// agree.
+func TestPushDrift(t *testing.T) {
+	ctx := t.Context()
+	ft := antientropytest.NewFakeTime()
+	net := memtransport.New(1)
+	var stores []*strata.Store
+	var replicas []*antientropy.Replica
+	for i, skew := range []time.Duration{2 * time.Second, 0} {
+		s := openMemory(t, i, &strata.Options{KeyExpr: "push/**", Clock: ft.Clock(byte(i+1), skew)})
+		ep := net.Join(fmt.Sprint("r", i))
+		r, err := antientropy.New(s, ep, &antientropy.Options{ID: ep.ID()})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = r.Close() })
+		ep.Serve(r)
+		stores, replicas = append(stores, s), append(replicas, r)
+	}
+	_, err := stores[0].Put(ctx, "push/ahead", []byte("x"))
+	require.NoError(t, err)
+	require.NoError(t, replicas[0].Push(ctx))
+	require.Empty(t, antientropytest.Live(t, stores[1]))
+	st := replicas[1].Stats()
+	require.Equal(t, uint64(1), st.SamplesPushedIn)
+	require.Equal(t, uint64(1), st.Refused)
+}
+
 // With 30 % of pushes lost, every write reaches every replica within two
 // digest periods: the pushes that arrive make it visible at once, the
 // next digest repairs the others.
