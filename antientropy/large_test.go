@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"sync/atomic"
 	"testing"
@@ -34,7 +35,7 @@ func newLargePair(t testing.TB, limit int) *antientropytest.Pair {
 	ft := antientropytest.NewFakeTime()
 	a := openMemory(t, 0, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(1, 0)})
 	b := openMemory(t, 1, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(2, 0)})
-	return antientropytest.NewPair(t, ft, a, b, &antientropy.Options{MaxMessageSize: limit, DisablePush: true})
+	return antientropytest.NewPair(t, ft, a, b, &antientropy.Options{MaxMessageSize: limit, DisablePush: true, Logger: slog.New(slog.DiscardHandler)})
 }
 
 // Values of 0 bytes, exactly one message, one byte more and many
