@@ -59,11 +59,13 @@ type pusher struct {
 	wake     chan struct{}
 	sending  sync.Mutex // one push message at a time, in queue order
 	disabled bool
-	peerMin  atomic.Int64 // the smallest message limit a peer announced
+	peerMin  atomic.Int64   // the smallest message limit a peer announced
+	tooLarge *atomic.Uint64 // Stats.PushTooLarge
 }
 
-func newPusher(c *config) *pusher {
+func newPusher(c *config, tooLarge *atomic.Uint64) *pusher {
 	return &pusher{
+		tooLarge: tooLarge,
 		maxBytes: pushBufferMessages * c.MaxMessageSize,
 		applying: map[hlc.Timestamp]int{},
 		keys:     map[string]int{},
@@ -84,9 +86,10 @@ func pushCost(smp *strata.Sample) int {
 }
 
 // offer queues smp for pushing, unless the replica is applying it from a
-// peer, it is a wildcard delete's tombstone, its value does not fit in
-// one push message (alignment fetches it), or the buffer is full
-// (dropped, counted). It runs in the Watch hook: it never waits but for
+// peer, it is a wildcard delete's tombstone, its key does not fit in one
+// push message, or the buffer is full (dropped, counted). A value that
+// does not fit in one push message is queued as a marker, without being
+// copied. It runs in the Watch hook: it never waits but for
 // the buffer's mutex.
 func (r *Replica) offer(smp strata.Sample) {
 	p := r.push
@@ -206,6 +209,14 @@ func (p *pusher) take(limit int) *sampleWriter {
 			need = largeSize(&q.Sample)
 		}
 		if size+need > budget {
+			if n == 0 {
+				// Queued before a peer announced a smaller limit: it
+				// no longer fits, and goes by alignment.
+				p.bytes -= pushCost(&q.Sample)
+				p.queue = p.queue[1:]
+				p.tooLarge.Add(1)
+				continue
+			}
 			break
 		}
 		size += need + 17 + 3 + len(q.Encoding) // a new clock ID and encoding, at worst

@@ -127,6 +127,28 @@ func TestPushBufferFull(t *testing.T) {
 	require.Len(t, antientropytest.Live(t, m.stores[1]), 100)
 }
 
+// A sample queued before a peer announced a smaller message limit, and
+// too large for it, is not pushed, nor does it hold up the others.
+func TestPushPeerLimit(t *testing.T) {
+	ctx := t.Context()
+	m := newMesh(t, 2, antientropy.Options{MaxMessageSize: 64 << 10})
+	small := openMemory(t, 2, &strata.Options{KeyExpr: "push/**", Clock: m.ft.Clock(3, 0)})
+	ep := m.net.Join("small")
+	rs, err := antientropy.New(small, ep, &antientropy.Options{ID: "small", MaxMessageSize: antientropy.MinMessageSize})
+	require.NoError(t, err)
+	defer rs.Close()
+	ep.Serve(rs)
+	_, err = m.stores[0].Put(ctx, "push/"+strings.Repeat("k", 4000), []byte("long key"))
+	require.NoError(t, err)
+	_, err = m.stores[0].Put(ctx, "push/short", []byte("v"))
+	require.NoError(t, err)
+	m.ft.Advance(antientropy.DefaultInterval + time.Second)
+	require.NoError(t, rs.Publish(ctx)) // r0 learns the smaller limit
+	require.NoError(t, m.replicas[0].Push(ctx))
+	require.Equal(t, map[string]string{"push/short": "v"}, antientropytest.Live(t, small))
+	require.Equal(t, uint64(1), m.replicas[0].Stats().PushTooLarge)
+}
+
 // A push goes only to peers of the same configuration; a malformed one is
 // refused whole.
 func TestPushRefused(t *testing.T) {

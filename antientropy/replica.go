@@ -64,10 +64,11 @@ func NewContext(ctx context.Context, store *strata.Store, t Transport, opts *Opt
 		return nil, fmt.Errorf("antientropy: new: the store's key expression: %w", err)
 	}
 	r := &Replica{
-		cfg: cfg, store: store, t: t, log: newEventLog(cfg), push: newPusher(cfg), scope: scope,
+		cfg: cfg, store: store, t: t, log: newEventLog(cfg), scope: scope,
 		aligning: map[string]bool{}, resume: map[string]*pending{},
 	}
 	r.log.tooLarge = &r.stats.tooLarge
+	r.push = newPusher(cfg, &r.stats.pushTooLarge)
 	// Hook first, then scan: a change made meanwhile is seen at least
 	// once, and the log keeps the latest event per key whatever the order.
 	r.stopWatch = store.Watch(r.observe)
