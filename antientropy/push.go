@@ -1,6 +1,7 @@
 package antientropy
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -125,17 +126,24 @@ func (r *Replica) offer(smp strata.Sample) {
 		r.stats.pushDropped.Add(1)
 		return
 	}
-	// Values are copied into one buffer, not one allocation each.
-	if v := q.Value; len(v) > 0 {
+	p.bytes += cost
+	if v := q.Value; len(v) > arenaSize/4 {
+		// A large value is copied outside the mutex, so that other
+		// writers do not wait for the copy; its bytes are reserved.
+		p.mu.Unlock()
+		q.Value = bytes.Clone(v)
+		p.mu.Lock()
+	} else if len(v) > 0 {
+		// Small values are copied into one buffer, not one allocation
+		// each.
 		if cap(p.arena)-len(p.arena) < len(v) {
-			p.arena = make([]byte, 0, max(len(v), arenaSize))
+			p.arena = make([]byte, 0, arenaSize)
 		}
 		start := len(p.arena)
 		p.arena = append(p.arena, v...)
 		q.Value = p.arena[start:len(p.arena):len(p.arena)]
 	}
 	p.queue = append(p.queue, q)
-	p.bytes += cost
 	p.mu.Unlock()
 	select {
 	case p.wake <- struct{}{}:
