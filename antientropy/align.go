@@ -52,6 +52,7 @@ type pending struct {
 	cur        pullCursor
 	eventsOnly bool
 	fetch      map[string]hlc.Timestamp
+	large      []largeValue
 }
 
 func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
@@ -91,8 +92,8 @@ func (r *Replica) alignTo(ctx context.Context, peer string, d digest) error {
 	return nil
 }
 
-// The work of one alignment is capped: nodes queued to explore or pull
-// and events considered cost one unit each (samples pulled cost nothing:
+// The work of one alignment is capped: nodes queued to explore or pull,
+// events considered and large values queued cost one unit each (samples pulled cost nothing:
 // they go to the store, not to the alignment's memory), and an alignment
 // may spend maxWorkBase plus maxWorkPerEvent per event of the log. Past
 // that, it stops with errWorkCap (counted in Stats.WorkCapped, logged),
@@ -110,6 +111,7 @@ type alignment struct {
 	L          int64
 	limit      int                      // messages with the peer fit in this many bytes
 	fetch      map[string]hlc.Timestamp // puts to fetch: key → newest event seen
+	large      []largeValue             // values to fetch in chunks
 	explore    []compareNode            // nodes to explore
 	pull       []node                   // nodes to pull
 	cur        pullCursor               // where the pull of pull[0] stands
@@ -133,10 +135,10 @@ func (a *alignment) spend(n int) error {
 
 // suspend keeps what is left to do for the next alignment with the peer.
 func (a *alignment) suspend() {
-	if len(a.explore) == 0 && len(a.pull) == 0 && len(a.fetch) == 0 {
+	if len(a.explore) == 0 && len(a.pull) == 0 && len(a.fetch) == 0 && len(a.large) == 0 {
 		return
 	}
-	p := &pending{L: a.L, explore: a.explore, pull: a.pull, cur: a.cur, eventsOnly: a.eventsOnly, fetch: a.fetch}
+	p := &pending{L: a.L, explore: a.explore, pull: a.pull, cur: a.cur, eventsOnly: a.eventsOnly, fetch: a.fetch, large: a.large}
 	a.r.mu.Lock()
 	a.r.resume[a.peer] = p
 	a.r.mu.Unlock()
@@ -152,12 +154,12 @@ func (a *alignment) run(ctx context.Context, d digest) error {
 	a.eventsOnly = r.log.size() > 0
 	if resume != nil {
 		b := &alignment{r: r, peer: a.peer, L: resume.L, limit: a.limit, fetch: resume.fetch,
-			explore: resume.explore, pull: resume.pull, cur: resume.cur, eventsOnly: resume.eventsOnly, work: a.work}
+			explore: resume.explore, pull: resume.pull, cur: resume.cur, eventsOnly: resume.eventsOnly, large: resume.large, work: a.work}
 		err := b.drain(ctx)
 		a.work, a.fetched, a.applied = b.work, b.fetched, b.applied
 		if err != nil {
 			// Keep the old work first, then this digest's on a later try.
-			a.explore, a.pull, a.cur, a.eventsOnly, a.fetch, a.L = b.explore, b.pull, b.cur, b.eventsOnly, b.fetch, b.L
+			a.explore, a.pull, a.cur, a.eventsOnly, a.fetch, a.L, a.large = b.explore, b.pull, b.cur, b.eventsOnly, b.fetch, b.L, b.large
 			return err
 		}
 	}
@@ -206,7 +208,10 @@ func (a *alignment) drain(ctx context.Context) error {
 	if err := a.pullAll(ctx); err != nil {
 		return err
 	}
-	return a.fetchAll(ctx)
+	if err := a.fetchAll(ctx); err != nil {
+		return err
+	}
+	return a.fetchLarge(ctx)
 }
 
 // exploreAll explores the queued nodes, level by level, and queues what

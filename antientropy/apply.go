@@ -52,7 +52,9 @@ func (a *alignment) apply(ctx context.Context, smp strata.Sample) error {
 		a.refused(smp.Key, err)
 		return nil
 	}
+	done := a.r.push.track([]strata.Sample{smp})
 	res, err := a.r.store.Apply(ctx, smp)
+	done()
 	if refusal(err) {
 		a.refused(smp.Key, err)
 		return nil
@@ -101,7 +103,7 @@ func (a *alignment) fetchAll(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		consumed, samples := readFetchReply(rd, k)
+		consumed, samples, large := readFetchReply(rd, k)
 		if rd.err != nil {
 			r.stats.malformed.Add(1)
 			return rd.err
@@ -112,6 +114,10 @@ func (a *alignment) fetchAll(ctx context.Context) error {
 		if err := a.applyAll(ctx, samples); err != nil {
 			return err
 		}
+		if err := a.spend(len(large)); err != nil {
+			return err
+		}
+		a.large = append(a.large, large...)
 		for _, key := range keys[:consumed] {
 			delete(a.fetch, key)
 		}
@@ -131,11 +137,17 @@ func (a *alignment) applyAll(ctx context.Context, samples []strata.Sample) error
 // applyCounted also returns how many samples were not wanted: outdated or
 // refused.
 func (a *alignment) applyCounted(ctx context.Context, samples []strata.Sample) (unwanted int, err error) {
+	a.r.stats.fetched.Add(uint64(len(samples)))
+	a.fetched += len(samples)
+	return a.applySamples(ctx, samples)
+}
+
+// applySamples applies samples received from the peer in one
+// Store.ApplyBatch and returns how many were not wanted.
+func (a *alignment) applySamples(ctx context.Context, samples []strata.Sample) (unwanted int, err error) {
 	if len(samples) == 0 {
 		return 0, nil
 	}
-	a.r.stats.fetched.Add(uint64(len(samples)))
-	a.fetched += len(samples)
 	kept := samples[:0]
 	for _, smp := range samples {
 		if smp, err := a.r.clamp(smp); err != nil {
@@ -149,7 +161,9 @@ func (a *alignment) applyCounted(ctx context.Context, samples []strata.Sample) (
 	if len(samples) == 0 {
 		return unwanted, nil
 	}
+	done := a.r.push.track(samples)
 	results, err := a.r.store.ApplyBatch(ctx, samples)
+	done()
 	var be *strata.BatchError
 	if errors.As(err, &be) {
 		for i, e := range be.Errs {
@@ -192,7 +206,7 @@ func (a *alignment) pullAll(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			samples, next := readPullReply(rd, len(batch), a.eventsOnly)
+			samples, large, next := readPullReply(rd, len(batch), a.eventsOnly)
 			a.checkPulled(rd, batch, samples)
 			if rd.err != nil {
 				r.stats.malformed.Add(1)
@@ -204,6 +218,10 @@ func (a *alignment) pullAll(ctx context.Context) error {
 			if err := a.takePage(ctx, samples); err != nil {
 				return err
 			}
+			if err := a.spend(len(large)); err != nil {
+				return err
+			}
+			a.large = append(a.large, large...)
 			if next == nil {
 				break
 			}

@@ -110,7 +110,7 @@ func remoteFill(ctx context.Context, r *Replica, n int) error {
 			return err
 		}
 		_, _, rd := readHeader(reply, r.cfg.MaxMessageSize)
-		samples, next := readPullReply(rd, len(nodes), false)
+		samples, _, next := readPullReply(rd, len(nodes), false)
 		if rd.err != nil {
 			return rd.err
 		}

@@ -7,7 +7,8 @@
 // A Replica wraps a *strata.Store and a Transport (Broadcast to every
 // peer, Request to one peer). The caller hands what arrives from the
 // network to Replica.HandleBroadcast and Replica.HandleRequest, and runs
-// Replica.Run, which publishes the replica's digest once per interval:
+// Replica.Run, which pushes local writes to the peers as they happen and
+// publishes the replica's digest once per interval:
 //
 //	client := httptransport.NewClient("east", map[string]string{"west": "https://west.example/replication"}, nil, 0)
 //	r, err := antientropy.New(store, client, &antientropy.Options{ID: "east"})
@@ -15,10 +16,70 @@
 //	mux.Handle("/replication/", httptransport.NewHandler(r, nil))
 //	go r.Run(ctx)
 //
+// # Transports and their security
+//
 // Package memtransport connects replicas in one process (tests,
-// simulations, benchmarks); package httptransport connects processes over
-// net/http. Any other transport (a Zenoh session, a message bus) needs only
-// the two methods of Transport.
+// simulations, benchmarks), with seeded loss, duplication, partitions and
+// delay. Package httptransport connects processes over net/http: each
+// message is a POST, broadcasts go to every peer through a queue of its
+// own (a slow or silent peer fills its queue and loses its broadcasts,
+// never delaying the others), and every call has a deadline. It
+// authenticates peers by mutual TLS, by a shared secret that signs every
+// message and reply (HMAC over the body, the names, a timestamp and a
+// nonce: replays are refused, and the signature holds through a proxy
+// that terminates TLS), or both; a refused message is answered 401 or 403
+// before the replica sees it. Package natstransport carries the messages
+// over NATS: broadcasts on a subject per key space, requests by
+// request-reply to a subject per replica, with the credentials, TLS and
+// reconnection of the caller's NATS connection, and messages sized to its
+// max payload. Any other transport (a Zenoh session, another bus) needs
+// only the two methods of Transport. This package authenticates nothing
+// itself: whoever the transport lets in is a peer (see the threat model);
+// what it checks is that every message is well formed, within the limits,
+// and from a replica of the same configuration (the configuration
+// fingerprint in every header, which covers Options.Secret when it is
+// set, so that a replica keyed with another secret is refused).
+//
+// # Live push, and anti-entropy as repair
+//
+// Run pushes: the samples the store applies from local writes (Put,
+// Delete, and Apply by anyone but the replica itself) are queued by the
+// Watch hook and broadcast to every peer in push messages, which the
+// peers apply with Store.ApplyBatch, so that last-writer-wins, wildcard
+// deletes (clamped to the key expression) and the clock's drift check
+// hold as for any write. A write leaves half a millisecond after it (the
+// time for a burst to gather in one message), or once the message before
+// has been handed to the transport, in messages within the smallest
+// message limit the peers announced in their digests. A sample that the
+// replica received (by push, fetch or pull) is not pushed again: the
+// replica notes the timestamps it is applying and the hook skips them,
+// so a full mesh carries each write once from its writer to each peer.
+// A pushed sample is in the receiver's log once applied, so the next
+// digests agree on it and nothing is fetched again. Pushing never blocks
+// nor slows a write beyond the hook's copy of the sample into a bounded
+// buffer (four messages' worth): when the buffer is full (a burst, a slow
+// transport), the sample is dropped and counted in Stats.PushDropped, and
+// whatever a push lost, a broadcast that did not arrive or a peer that
+// was down, the next digest's alignment repairs. Options.DisablePush
+// turns push off; Replica.Push sends what is queued by hand (tests and
+// simulations).
+//
+// # Large values
+//
+// A value that does not fit in one message (the smaller MaxMessageSize of
+// the two peers) goes in a fetch or pull reply, or a push, as a marker:
+// its key, timestamp and size. The receiver fetches it in chunks, by
+// (key, timestamp, offset), each reply within the limit, and applies it
+// whole once it has every byte (Store.Apply takes a value whole): a
+// replica assembles at most two values at once, so that its memory is
+// bounded by two values of Options.MaxValueSize and a message or two,
+// whatever the number of peers and large values. An interrupted transfer
+// keeps what it received, and the next alignment with the peer resumes at
+// the offset it reached; a newer write of the key on the peer ends it.
+// The responder keeps the one value whose chunks it is serving rather
+// than read it from the store for each chunk. A value larger than
+// Options.MaxValueSize (which should be the store's) is not fetched and
+// counts in Stats.TooLarge.
 //
 // # Protocol
 //
@@ -72,9 +133,9 @@
 // prefixes shared, time deltas, clock IDs by index into a per-message
 // table). Every header carries the sender's Options.MaxMessageSize, and
 // every request and reply fits the smaller of the two peers' limits:
-// replicas with different limits align. Protocol version 3 (this one)
-// added that limit, compare replies that stop inside a node, and the
-// pull of events only; it does not talk to version 2.
+// replicas with different limits align. Protocol version 4 (this one)
+// added push messages and large values in chunks; it does not talk to
+// version 3.
 //
 // # Threat model
 //
@@ -113,12 +174,15 @@
 // # Concurrency
 //
 // A Replica is safe for concurrent use. HandleBroadcast aligns with the
-// sender before it returns (so a transport should call it from a goroutine
-// of its own, as httptransport does), and skips the alignment if one with
-// the same peer is under way. The Watch hook runs inside every write of
-// the store, under a mutex of the log, and costs well under a
-// microsecond; serving a peer holds that mutex for one sub-interval's
-// events at a time.
+// sender before it returns, or applies a push (and fetches its large
+// values), so a transport should call it from a goroutine of its own, as
+// httptransport does; it skips a digest's alignment if one with the same
+// peer is under way. The Watch hook runs inside every write of the store:
+// it updates the log under the log's mutex and queues the sample under
+// the push buffer's (copying its value), and costs well under a
+// microsecond for small values; serving a peer holds the log's mutex for
+// one sub-interval's events at a time, and the push loop holds the
+// buffer's only to cut a message's worth off the queue.
 //
 // # Caveats
 //
@@ -132,11 +196,21 @@
 //
 // What is replicated is the store's latest state per key: values,
 // encodings, tombstones and wildcard deletes, with their timestamps. Not
-// replicated: the history of a key, the store's options, and values or
-// keys larger than what fits in one message (the smaller MaxMessageSize of
-// the two peers; counted in Stats.TooLarge). Samples written in the
-// current interval reach peers after it ends, at the next digest: about
-// one to two intervals of delay.
+// replicated: the history of a key, the store's options, values larger
+// than Options.MaxValueSize, and keys or encodings too long to fit in one
+// message with nothing else (counted in Stats.TooLarge). A write whose
+// push is lost reaches its peers at the next digest: about one to two
+// intervals of delay. A wildcard delete is pushed, not the tombstones it
+// writes (each peer writes its own). A local delete of a key made at the
+// very moment the replica applies a sample of the same key from a peer is
+// not pushed (the hook cannot tell it from the tombstone that the
+// received sample may materialize): it reaches the peers at the next
+// digest.
+//
+// A responder reads a large value whole from the store to serve its
+// first chunk (the Backend contract has no ranged reads), and keeps one
+// such value while its chunks are served; several requesters of
+// different large values at once make it read again.
 //
 // A wildcard delete wider than the store's key expression ("**" on
 // "fleet/**") is clamped to it, by the store that issues it and by every

@@ -60,11 +60,11 @@ func appendFetchReply(b []byte, h hdr, consumed int, w *sampleWriter) []byte {
 	return w.append(b)
 }
 
-func readFetchReply(r *reader, asked int) (int, []strata.Sample) {
+func readFetchReply(r *reader, asked int) (int, []strata.Sample, []largeValue) {
 	consumed := r.int(asked)
-	samples := readSamples(r, false)
+	samples, large := readSamples(r, false)
 	r.end()
-	return consumed, samples
+	return consumed, samples, large
 }
 
 // current reads the sample the store holds for key, tombstones included.
@@ -95,15 +95,18 @@ func (rp *Replica) serveFetch(ctx context.Context, r *reader, limit int) ([]byte
 		if err != nil {
 			return nil, fmt.Errorf("antientropy: fetch %q: %w", key, err)
 		}
-		if ok && !rp.fits(w, &smp, budget) {
-			if w.n > 0 {
-				break
-			}
-			rp.tooLarge(key, &smp, limit)
-			ok = false
-		}
 		if ok {
-			w.add(&smp)
+			switch rp.fit(w, &smp, budget) {
+			case fitsWhole:
+				w.add(&smp)
+			case fitsMarker:
+				w.addLarge(&smp, len(smp.Value))
+			case fitsNot:
+				if w.n > 0 {
+					return appendFetchReply(nil, rp.cfg.hdr(), consumed, w), nil
+				}
+				rp.tooLarge(key, &smp, limit)
+			}
 		}
 		consumed++
 	}
@@ -115,8 +118,31 @@ func (rp *Replica) fits(w *sampleWriter, smp *strata.Sample, budget int) bool {
 	return w.size()+sampleSize(smp) <= budget
 }
 
+// fitting is how a sample joins a list of samples.
+type fitting uint8
+
+const (
+	fitsWhole  fitting = iota // with its value
+	fitsMarker                // as a large value's marker, its value in chunks
+	fitsNot                   // not in this list
+)
+
+// fit tells how smp can join the samples of w within budget bytes: whole,
+// or, for a put whose value would not fit even in a list of its own, as
+// a marker.
+func (rp *Replica) fit(w *sampleWriter, smp *strata.Sample, budget int) fitting {
+	switch {
+	case rp.fits(w, smp, budget):
+		return fitsWhole
+	case smp.Kind == strata.KindPut && !w.eventsOnly && newSampleWriter().size()+sampleSize(smp) > budget &&
+		w.size()+largeSize(smp) <= budget:
+		return fitsMarker
+	}
+	return fitsNot
+}
+
 func (rp *Replica) tooLarge(key string, smp *strata.Sample, limit int) {
 	rp.stats.tooLarge.Add(1)
-	rp.cfg.Logger.Warn("antientropy: a sample does not fit in a message and is not replicated",
+	rp.cfg.Logger.Warn("antientropy: a sample does not fit in a message (its key or encoding is too long) and is not replicated",
 		"replica", rp.cfg.ID, "key", key, "bytes", len(smp.Value), "limit", limit)
 }

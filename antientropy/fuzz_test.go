@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/hlc"
@@ -31,6 +32,11 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	cnodes := testCompareNodes(c)
 	cr := &compareReply{x: exploreReply{cfg: c}}
 	cr.addNode(0, []partAnswer{{node: cnodes[0].node, answer: answer{children: []child{{node: rangeNode(10, 20), fp: 1, count: 100}}}}}, []int{0}, 0, DefaultMaxMessageSize)
+	pw := newSampleWriter()
+	pw.add(&strata.Sample{Key: "demo/a", Value: []byte("v"), Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{1}}, Kind: strata.KindPut})
+	pw.addLarge(&strata.Sample{Key: "demo/big", Timestamp: hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{1}}, Kind: strata.KindPut}, 5<<20)
+	chunkReply := appendHeader(nil, msgChunkReply, testHdr)
+	chunkReply = append(chunkReply, 1, 10, 4, 't', 'e', 'x', 't', 3, 'a', 'b', 'c')
 	cr.addNode(1, []partAnswer{{node: cnodes[1].parts[1].node, answer: answer{leaf: true, events: []event{{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(cnodes[1].parts[1].node.lo) + 5, ID: hlc.ID{1}}, Kind: strata.KindPut}}}}}, []int{1}, len(cnodes[1].parts), DefaultMaxMessageSize)
 	return [][]byte{
 		appendDigest(nil, testHdr, d),
@@ -43,6 +49,9 @@ func fuzzSeeds(t testing.TB) [][]byte {
 		appendPullReply(nil, testHdr, w, &next),
 		appendCompare(nil, &cc, 177000, cnodes),
 		cr.encode(testHdr),
+		pw.append(appendHeader(nil, msgPush, testHdr)),
+		appendChunk(nil, testHdr, "demo/big", hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{1}}, 1<<20),
+		chunkReply,
 	}
 }
 
@@ -84,6 +93,16 @@ func FuzzDecode(f *testing.F) {
 			}
 		case msgCompareReply:
 			readCompareReply(r, c, testCompareNodes(c))
+		case msgPush:
+			samples, large := readSamples(r, false)
+			r.end()
+			if len(samples)+len(large) > len(msg) {
+				t.Fatalf("%d samples from %d bytes", len(samples)+len(large), len(msg))
+			}
+		case msgChunk:
+			readChunk(r)
+		case msgChunkReply:
+			readChunkReply(r)
 		}
 	})
 }
@@ -114,6 +133,27 @@ func FuzzHandleRequest(f *testing.F) {
 	})
 }
 
+// FuzzHandleBroadcast hands arbitrary broadcasts (pushes and digests),
+// with a valid header, to a replica: it must apply or refuse them, never
+// panic.
+func FuzzHandleBroadcast(f *testing.F) {
+	s := newTestStore(f, "demo/**")
+	r, err := New(s, nopTransport{}, &Options{MaxMessageSize: MinMessageSize, RequestTimeout: time.Millisecond})
+	if err != nil {
+		f.Fatal(err)
+	}
+	hl := len(appendHeader(nil, 0, testHdr))
+	for _, seed := range fuzzSeeds(f) {
+		if k := msgKind(seed[1]); k == msgPush || k == msgDigest {
+			f.Add(seed[hl:], seed[1])
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte, kind byte) {
+		msg := append(appendHeader(nil, msgKind(kind), r.cfg.hdr()), b...)
+		_ = r.HandleBroadcast(context.Background(), "fuzz", msg)
+	})
+}
+
 type nopTransport struct{}
 
 func (nopTransport) Broadcast(context.Context, []byte) error { return nil }
@@ -138,6 +178,9 @@ func TestWriteFuzzCorpus(t *testing.T) {
 			}
 		}
 		write("FuzzDecode", "go test fuzz v1\n[]byte("+strconv.Quote(string(seed))+")\n")
+		if k := msgKind(seed[1]); k == msgPush || k == msgDigest {
+			write("FuzzHandleBroadcast", "go test fuzz v1\n[]byte("+strconv.Quote(string(seed[len(appendHeader(nil, 0, testHdr)):]))+")\nbyte("+strconv.QuoteRune(rune(seed[1]))+")\n")
+		}
 		write("FuzzHandleRequest", "go test fuzz v1\n[]byte("+strconv.Quote(string(seed[len(appendHeader(nil, 0, testHdr)):]))+")\nbyte("+strconv.QuoteRune(rune(seed[1]))+")\n")
 	}
 }

@@ -31,6 +31,10 @@ import (
 //	               fingerprint differs (or the node itself) as explore
 //	               does, and says how many nodes it answered whole and
 //	               how many parts of the next one
+//	chunk          key, timestamp, offset: the reply holds part of a
+//	               large value (chunk.go)
+//	push           samples of local writes, values included, as in a
+//	               fetch reply (broadcast; no reply)
 //
 // Keys in a list are sorted and written as the length of the prefix shared
 // with the previous key plus the rest; times are zigzag varint deltas from
@@ -39,8 +43,11 @@ import (
 //
 // Version 3 added the sender's limit to the header, answers of a compare
 // reply that stop inside a node, and the pull request's mode (samples, or
-// events only); versions 2 and 3 do not talk to each other.
-const protocolVersion = 3
+// events only). Version 4 added push messages, markers of large values in
+// lists of samples (the encoding index is shifted left one bit; the low
+// bit marks a value that comes in chunks) and chunk requests (chunk.go).
+// Versions do not talk to each other.
+const protocolVersion = 4
 
 type msgKind byte
 
@@ -55,6 +62,9 @@ const (
 	msgPullReply     msgKind = 8
 	msgCompare       msgKind = 9
 	msgCompareReply  msgKind = 10
+	msgPush          msgKind = 11
+	msgChunk         msgKind = 12
+	msgChunkReply    msgKind = 13
 )
 
 // headerSize bounds the size of a header.
@@ -107,6 +117,9 @@ type idTable struct {
 }
 
 func (t *idTable) of(id hlc.ID) int {
+	if n := len(t.ids); n > 0 && t.ids[n-1] == id {
+		return n - 1 // the common case: a run of one clock's samples
+	}
 	if t.index == nil {
 		t.index = map[hlc.ID]int{}
 	}
@@ -282,17 +295,37 @@ func sampleSize(smp *strata.Sample) int {
 func (w *sampleWriter) add(smp *strata.Sample) {
 	w.body = w.ev.appendEvent(w.body, smp.Key, smp.Timestamp, smp.Kind)
 	if smp.Kind == strata.KindPut && !w.eventsOnly {
-		i, ok := w.encIx[smp.Encoding]
+		i, ok := 0, len(w.encs) > 0 && w.encs[0] == smp.Encoding
+		if !ok {
+			i, ok = w.encIx[smp.Encoding]
+		}
 		if !ok {
 			i = len(w.encs)
 			w.encs = append(w.encs, smp.Encoding)
 			w.encIx[smp.Encoding] = i
 		}
-		w.body = binary.AppendUvarint(w.body, uint64(i))
+		w.body = binary.AppendUvarint(w.body, uint64(i)<<1)
 		w.body = appendString(w.body, string(smp.Value))
 	}
 	w.n++
 }
+
+// largeSize bounds the encoded size of smp as a large value's marker.
+func largeSize(smp *strata.Sample) int {
+	return 4*binary.MaxVarintLen64 + 2*len(smp.Key) + 17
+}
+
+// addLarge adds a put whose value does not fit as a marker: its event
+// and the size of its value, which the receiver fetches in chunks.
+func (w *sampleWriter) addLarge(smp *strata.Sample, size int) {
+	w.body = w.ev.appendEvent(w.body, smp.Key, smp.Timestamp, strata.KindPut)
+	w.body = append(w.body, 1)
+	w.body = binary.AppendUvarint(w.body, uint64(size))
+	w.n++
+}
+
+// maxValueSize bounds the size a large value's marker may announce.
+const maxValueSize = 64 * maxLimit
 
 func (w *sampleWriter) append(b []byte) []byte {
 	b = w.ids.append(b)
@@ -305,8 +338,9 @@ func (w *sampleWriter) append(b []byte) []byte {
 }
 
 // readSamples decodes what a sampleWriter wrote; with eventsOnly, puts
-// come without encoding nor value.
-func readSamples(r *reader, eventsOnly bool) []strata.Sample {
+// come without encoding nor value. The markers of large values come
+// apart, in large.
+func readSamples(r *reader, eventsOnly bool) (samples []strata.Sample, large []largeValue) {
 	er := eventReader{ids: readIDs(r)}
 	nEnc := r.count(1)
 	encs := make([]string, 0, nEnc)
@@ -319,17 +353,31 @@ func readSamples(r *reader, eventsOnly bool) []strata.Sample {
 		key, ts, kind := er.read(r)
 		smp := strata.Sample{Key: key, Timestamp: ts, Kind: kind}
 		if kind == strata.KindPut && !eventsOnly {
-			if len(encs) == 0 {
-				r.fail("put without an encoding table")
-				return nil
+			v := r.uvarint()
+			if v&1 == 1 {
+				if v != 1 {
+					r.fail("bad large value marker %d", v)
+				}
+				size := r.int(maxValueSize)
+				if r.err != nil {
+					return nil, nil
+				}
+				large = append(large, largeValue{key: key, ts: ts, size: size})
+				continue
 			}
-			smp.Encoding = encs[r.int(len(encs)-1)]
+			if r.err == nil && (len(encs) == 0 || v>>1 >= uint64(len(encs))) {
+				r.fail("encoding %d of a table of %d", v>>1, len(encs))
+			}
+			if r.err != nil {
+				return nil, nil
+			}
+			smp.Encoding = encs[v>>1]
 			smp.Value = r.bytes(r.count(1))
 		}
 		if r.err != nil {
-			return nil
+			return nil, nil
 		}
 		out = append(out, smp)
 	}
-	return out
+	return out, large
 }

@@ -112,15 +112,28 @@ func TestFetchMessages(t *testing.T) {
 	for k := range samples {
 		w.add(&samples[k])
 	}
+	big := strata.Sample{Key: "demo/big", Value: make([]byte, 5<<20), Timestamp: hlc.Timestamp{Time: 7, ID: hlc.ID{2}}, Kind: strata.KindPut}
+	w.addLarge(&big, len(big.Value))
 	reply := appendFetchReply(nil, testHdr, 4, w)
 	require.LessOrEqual(t, len(reply), headerSize+10+w.size())
-	consumed, got := readFetchReply(body(t, reply, msgFetchReply), 4)
+	consumed, got, large := readFetchReply(body(t, reply, msgFetchReply), 4)
 	require.Equal(t, 4, consumed)
 	require.Equal(t, samples, got)
+	require.Equal(t, []largeValue{{key: "demo/big", ts: big.Timestamp, size: 5 << 20}}, large)
 	truncations(t, reply, func(r *reader) { readFetchReply(r, 4) })
 	_, _, r := readHeader(reply, DefaultMaxMessageSize)
 	readFetchReply(r, 3)
 	require.ErrorIs(t, r.err, ErrMalformed, "consumed more keys than asked")
+}
+
+func TestChunkMessages(t *testing.T) {
+	ts := hlc.Timestamp{Time: 12345, ID: hlc.ID{3, 4}}
+	msg := appendChunk(nil, testHdr, "demo/big", ts, 1<<20)
+	key, gotTS, offset := readChunk(body(t, msg, msgChunk))
+	require.Equal(t, "demo/big", key)
+	require.Equal(t, ts, gotTS)
+	require.Equal(t, 1<<20, offset)
+	truncations(t, msg, func(r *reader) { readChunk(r) })
 }
 
 func TestPullMessages(t *testing.T) {
@@ -141,7 +154,7 @@ func TestPullMessages(t *testing.T) {
 	next := pullCursor{node: 1, cursor: cursor{started: true, sub: 7, key: "demo/k/2"}}
 	for _, nx := range []*pullCursor{nil, &next} {
 		reply := appendPullReply(nil, testHdr, w, nx)
-		samples, got := readPullReply(body(t, reply, msgPullReply), len(nodes), false)
+		samples, _, got := readPullReply(body(t, reply, msgPullReply), len(nodes), false)
 		require.Len(t, samples, 3)
 		require.Equal(t, nx, got)
 		truncations(t, reply, func(r *reader) { readPullReply(r, len(nodes), false) })

@@ -58,8 +58,8 @@ type Options struct {
 	// accepts, in bytes. Zero: 1 MiB. At least MinMessageSize, at most
 	// 1 GiB. Replicas with different limits align: every message carries
 	// its sender's limit, and each side sizes what it sends by the smaller
-	// of the two. Values that do not fit in one reply are not replicated
-	// (see Stats.TooLarge).
+	// of the two. Values that do not fit in one reply come in chunks (see
+	// MaxValueSize).
 	MaxMessageSize int
 	// RequestTimeout is the deadline of each request to a peer (a lost
 	// or unanswered one is sent again, a few times, then the alignment
@@ -77,6 +77,17 @@ type Options struct {
 	// aligned; see the package doc's threat model. Random, at least 16
 	// bytes; keep it as secret as the transport's credentials.
 	Secret []byte
+	// DisablePush turns live push off: local writes then reach peers at
+	// the next digest's alignment only. By default, Run pushes the
+	// samples of local writes to every peer as they are applied (see the
+	// package doc).
+	DisablePush bool
+	// MaxValueSize bounds the values this replica receives in chunks
+	// (those larger than one message): set it to the store's
+	// strata.Options.MaxValueSize. A peer's larger value is not fetched
+	// (the store would refuse it) and is counted in Stats.TooLarge. Zero:
+	// strata.DefaultMaxValueSize (64 MiB).
+	MaxValueSize int
 }
 
 // config is Options validated, with defaults applied and derived values.
@@ -119,6 +130,9 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.MaxValueSize == 0 {
+		c.MaxValueSize = strata.DefaultMaxValueSize
+	}
 	if c.ID == "" {
 		c.ID = store.Clock().ID().String()
 	}
@@ -144,6 +158,8 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 		return nil, bad("RequestTimeout %v is negative", c.RequestTimeout)
 	case len(c.Secret) > 0 && len(c.Secret) < 16:
 		return nil, bad("Secret of %d bytes is shorter than 16", len(c.Secret))
+	case c.MaxValueSize < 0 || c.MaxValueSize > maxValueSize:
+		return nil, bad("MaxValueSize %d is not in [0, %d]", c.MaxValueSize, maxValueSize)
 	case c.MaxMessageSize < MinMessageSize || c.MaxMessageSize > maxLimit:
 		return nil, bad("MaxMessageSize %d is not in [%d, %d]", c.MaxMessageSize, MinMessageSize, maxLimit)
 	}

@@ -101,8 +101,8 @@ func appendPullReply(b []byte, h hdr, w *sampleWriter, next *pullCursor) []byte 
 	return appendCursor(append(b, 1), *next)
 }
 
-func readPullReply(r *reader, nodes int, eventsOnly bool) ([]strata.Sample, *pullCursor) {
-	samples := readSamples(r, eventsOnly)
+func readPullReply(r *reader, nodes int, eventsOnly bool) ([]strata.Sample, []largeValue, *pullCursor) {
+	samples, large := readSamples(r, eventsOnly)
 	var next *pullCursor
 	switch r.byte() {
 	case 0:
@@ -113,7 +113,7 @@ func readPullReply(r *reader, nodes int, eventsOnly bool) ([]strata.Sample, *pul
 		r.fail("bad pull reply end")
 	}
 	r.end()
-	return samples, next
+	return samples, large, next
 }
 
 // pullPageEvents is how many events a responder lists from its log at a
@@ -151,15 +151,18 @@ func (rp *Replica) servePull(ctx context.Context, r *reader, limit int) ([]byte,
 						return nil, fmt.Errorf("antientropy: pull %q: %w", ev.Key, err)
 					}
 				}
-				if ok && !rp.fits(w, &smp, budget-cursorSize(ev.Key)) {
-					if w.n > 0 {
-						return appendPullReply(nil, rp.cfg.hdr(), w, &cur), nil
-					}
-					rp.tooLarge(ev.Key, &smp, limit)
-					ok = false
-				}
 				if ok {
-					w.add(&smp)
+					switch rp.fit(w, &smp, budget-cursorSize(ev.Key)) {
+					case fitsWhole:
+						w.add(&smp)
+					case fitsMarker:
+						w.addLarge(&smp, len(smp.Value))
+					case fitsNot:
+						if w.n > 0 {
+							return appendPullReply(nil, rp.cfg.hdr(), w, &cur), nil
+						}
+						rp.tooLarge(ev.Key, &smp, limit)
+					}
 				}
 				cur.cursor = cursor{started: true, sub: subs[k], key: ev.Key}
 			}

@@ -15,13 +15,16 @@ import (
 // Replica keeps a Store aligned with its peers over a Transport. Create it
 // with New; it is safe for concurrent use by multiple goroutines.
 type Replica struct {
-	cfg       *config
-	store     *strata.Store
-	t         Transport
-	log       *eventLog
-	stopWatch func()
-	stats     counters
-	scope     keyexpr.KeyExpr // the store's key expression
+	cfg        *config
+	store      *strata.Store
+	t          Transport
+	log        *eventLog
+	push       *pusher
+	assemblies assemblies  // values received in chunks
+	serving    servedValue // the value whose chunks are served
+	stopWatch  func()
+	stats      counters
+	scope      keyexpr.KeyExpr // the store's key expression
 
 	publishing atomic.Bool // a publish is under way (Run)
 
@@ -65,9 +68,10 @@ func NewContext(ctx context.Context, store *strata.Store, t Transport, opts *Opt
 		aligning: map[string]bool{}, resume: map[string]*pending{},
 	}
 	r.log.tooLarge = &r.stats.tooLarge
+	r.push = newPusher(cfg, &r.stats.pushTooLarge)
 	// Hook first, then scan: a change made meanwhile is seen at least
 	// once, and the log keeps the latest event per key whatever the order.
-	r.stopWatch = store.Watch(r.log.observe)
+	r.stopWatch = store.Watch(r.observe)
 	start := time.Now()
 	last, n := start, 0
 	for smp, err := range store.Scan(ctx, store.KeyExpr(), &strata.ScanOptions{MetadataOnly: true, Tombstones: true}) {
@@ -93,6 +97,13 @@ func NewContext(ctx context.Context, store *strata.Store, t Transport, opts *Opt
 		cfg.Logger.Info("antientropy: log rebuilt", "replica", cfg.ID, "events", n, "duration", time.Since(start))
 	}
 	return r, nil
+}
+
+// observe is the Watch hook: the log records every change, and those
+// of local writes are queued for pushing.
+func (r *Replica) observe(smp strata.Sample) {
+	r.log.observe(smp)
+	r.offer(smp)
 }
 
 // Close unhooks the replica from the store. Later calls of its methods
@@ -142,8 +153,10 @@ func (r *Replica) Publish(ctx context.Context) error {
 	return nil
 }
 
-// HandleBroadcast handles a message that peer from broadcast: a digest.
-// If it differs from this replica's log, HandleBroadcast aligns with from
+// HandleBroadcast handles a message that peer from broadcast: a digest or
+// a push. A push's samples are applied with Store.ApplyBatch before
+// HandleBroadcast returns (samples the store refuses are counted in
+// Stats.Refused). If a digest differs from this replica's log, HandleBroadcast aligns with from
 // (a pull: requests to from through the Transport) before it returns,
 // unless an alignment with from is already under way. A digest from a
 // peer with another configuration is refused with ErrConfigMismatch
@@ -155,6 +168,9 @@ func (r *Replica) HandleBroadcast(ctx context.Context, from string, msg []byte) 
 	r.stats.recv(len(msg))
 	if from == r.cfg.ID {
 		return nil
+	}
+	if len(msg) > 1 && msgKind(msg[1]) == msgPush {
+		return r.handlePush(ctx, from, msg)
 	}
 	d, err := r.readDigest(from, msg)
 	if err != nil {
@@ -190,6 +206,7 @@ func (r *Replica) readDigest(peer string, msg []byte) (digest, error) {
 		return digest{}, rd.err
 	}
 	d.limit = rd.peerLimit
+	r.push.notePeerLimit(d.limit)
 	r.stats.digestsRecv.Add(1)
 	return d, nil
 }
@@ -241,6 +258,8 @@ func (r *Replica) HandleRequest(ctx context.Context, from string, msg []byte) ([
 		reply, err = r.servePull(ctx, rd, limit)
 	case msgCompare:
 		reply, err = r.serveCompare(rd, limit)
+	case msgChunk:
+		reply, err = r.serveChunk(ctx, rd, limit)
 	default:
 		rd.fail("message kind %d is not a request", kind)
 	}

@@ -7,7 +7,9 @@ import (
 )
 
 // Run publishes the replica's digest once per interval until ctx ends or
-// the replica is closed, and returns ctx.Err() or ErrClosed. Publishing
+// the replica is closed, and returns ctx.Err() or ErrClosed. Unless
+// Options.DisablePush is set, it also pushes local writes to the peers as
+// they are applied, from a goroutine of its own (see the package doc). Publishing
 // runs beside the loop, with a deadline of half an interval: a peer that
 // does not answer never delays the next digest, and while one publish is
 // still under way (a transport that ignores its context), the next is
@@ -20,6 +22,11 @@ import (
 // clock: with a fake clock, Run publishes as the fake time moves (it
 // checks at least once per Interval of real time).
 func (r *Replica) Run(ctx context.Context) error {
+	if !r.cfg.DisablePush {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go r.pushLoop(ctx)
+	}
 	jitterMax := (r.cfg.intervalMs - r.cfg.delayMs) / 4
 	published := r.reference() // the current digest is published after the next boundary
 	for {

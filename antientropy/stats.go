@@ -20,11 +20,19 @@ type Stats struct {
 	Refused          uint64 // received samples the store refused (out of scope, invalid, from the future)
 	ConfigMismatches uint64 // messages from peers with another configuration
 	Malformed        uint64 // messages that could not be decoded
-	TooLarge         uint64 // samples too large for one message, not sent
+	TooLarge         uint64 // values beyond MaxValueSize on a peer, and keys or encodings too long for one message: not replicated
 	Retries          uint64 // requests sent again after a lost request or reply
 	WorkCapped       uint64 // alignments stopped at their work cap (a peer that answers without end)
 	PublishSkipped   uint64 // digests Run skipped because the previous one was still being published
 	LogEvents        uint64 // events in the log now
+	PushesSent       uint64 // push messages broadcast
+	SamplesPushed    uint64 // samples of local writes sent in push messages
+	PushDropped      uint64 // samples of local writes not pushed: the push buffer was full (alignment repairs)
+	PushTooLarge     uint64 // samples of local writes not pushed: a key too long for one push message (alignment repairs what it can)
+	PushesReceived   uint64 // push messages received from peers
+	SamplesPushedIn  uint64 // samples received in push messages
+	Chunks           uint64 // chunks of large values received
+	ChunkBytes       uint64 // bytes of value in those chunks
 }
 
 type counters struct {
@@ -32,6 +40,8 @@ type counters struct {
 	alignments, alignFailed, fetched, deletesMeta, applied, outdated atomic.Uint64
 	refused, mismatches, malformed, tooLarge, retries, workCapped    atomic.Uint64
 	publishSkipped                                                   atomic.Uint64
+	pushesSent, samplesPushed, pushDropped, pushTooLarge             atomic.Uint64
+	pushesRecv, samplesPushedIn, chunks, chunkBytes                  atomic.Uint64
 }
 
 func (c *counters) sent(n int) { c.msgSent.Add(1); c.bytesSent.Add(uint64(n)) }
@@ -49,6 +59,9 @@ func (r *Replica) Stats() Stats {
 		SamplesApplied: c.applied.Load(), Outdated: c.outdated.Load(), Refused: c.refused.Load(),
 		ConfigMismatches: c.mismatches.Load(), Malformed: c.malformed.Load(), TooLarge: c.tooLarge.Load(),
 		Retries: c.retries.Load(), WorkCapped: c.workCapped.Load(), PublishSkipped: c.publishSkipped.Load(),
-		LogEvents: uint64(r.log.size()),
+		LogEvents:  uint64(r.log.size()),
+		PushesSent: c.pushesSent.Load(), SamplesPushed: c.samplesPushed.Load(), PushDropped: c.pushDropped.Load(),
+		PushTooLarge: c.pushTooLarge.Load(), PushesReceived: c.pushesRecv.Load(), SamplesPushedIn: c.samplesPushedIn.Load(),
+		Chunks: c.chunks.Load(), ChunkBytes: c.chunkBytes.Load(),
 	}
 }

@@ -139,6 +139,46 @@ func RunPairTests(t *testing.T, open OpenStore) {
 		p.Settle(t)
 	})
 
+	t.Run("Push", func(t *testing.T) {
+		p := newPair(t, nil)
+		a, b := p.Replicas[0], p.Replicas[1]
+		put(t, p.Stores[0], "demo/p/1", "one")
+		put(t, p.Stores[0], "demo/p/2", "two")
+		require.NoError(t, a.Push(ctx))
+		require.Equal(t, map[string]string{"demo/p/1": "one", "demo/p/2": "two"}, Live(t, p.Stores[1]), "pushed: no digest needed")
+		require.NoError(t, b.Push(ctx))
+		require.Zero(t, b.Stats().SamplesPushed, "what b received is not pushed back")
+		_, err := p.Stores[1].Delete(ctx, "demo/p/*")
+		require.NoError(t, err)
+		put(t, p.Stores[1], "demo/p/3", "three")
+		require.NoError(t, b.Push(ctx))
+		require.Equal(t, map[string]string{"demo/p/3": "three"}, Live(t, p.Stores[0]))
+		require.Len(t, p.Stores[0].WildcardDeletes(), 1)
+		require.NoError(t, a.Push(ctx))
+		require.Equal(t, uint64(2), a.Stats().SamplesPushed)
+		// The digests agree: the next alignments fetch nothing.
+		p.Settle(t)
+		require.Zero(t, a.Stats().SamplesFetched+b.Stats().SamplesFetched)
+	})
+
+	t.Run("LargeValues", func(t *testing.T) {
+		p := newPair(t, nil)
+		big := make([]byte, 3*antientropy.DefaultMaxMessageSize+5)
+		for i := range big {
+			big[i] = byte(i * 7)
+		}
+		put(t, p.Stores[0], "demo/big", string(big))
+		put(t, p.Stores[0], "demo/empty", "")
+		p.Settle(t) // b is new: pulls, and fetches the value in chunks
+		big[0]++
+		put(t, p.Stores[0], "demo/big", string(big))
+		p.Settle(t) // b explores, and fetches the new value in chunks
+		require.Equal(t, string(big), Live(t, p.Stores[1])["demo/big"])
+		st := p.Replicas[1].Stats()
+		require.Equal(t, uint64(2*len(big)), st.ChunkBytes, "each byte once")
+		require.Zero(t, st.TooLarge)
+	})
+
 	t.Run("ConfigMismatch", func(t *testing.T) {
 		ft := NewFakeTime()
 		a := open(t, 0, &strata.Options{KeyExpr: KeyExpr, Clock: ft.Clock(0xa, 0)})

@@ -42,6 +42,11 @@ type Faults struct {
 	// Delay, if positive, delays each delivery by a random duration up to
 	// Delay, in real time; broadcasts are then delivered asynchronously.
 	Delay time.Duration
+	// Drop, if set, is asked about every broadcast to one peer, after
+	// Loss: true loses it. It lets a test lose one kind of message only
+	// (pushes, say); it runs under the network's mutex, so a seeded
+	// source of randomness it reads stays deterministic.
+	Drop func(from, to string, msg []byte) bool
 }
 
 // Network connects endpoints. It is safe for concurrent use.
@@ -125,6 +130,13 @@ func (n *Network) roll() (copies int, delay time.Duration) {
 	return 1, delay
 }
 
+// dropped asks Faults.Drop about a broadcast from → to.
+func (n *Network) dropped(from, to string, msg []byte) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.faults.Drop != nil && n.faults.Drop(from, to, msg)
+}
+
 // Endpoint is one replica's attachment to a Network; it implements
 // antientropy.Transport. It is safe for concurrent use.
 type Endpoint struct {
@@ -180,6 +192,9 @@ func (e *Endpoint) Broadcast(ctx context.Context, msg []byte) error {
 			continue
 		}
 		copies, delay := n.roll()
+		if copies > 0 && n.dropped(e.id, p.id, msg) {
+			copies = 0
+		}
 		for range copies {
 			m := slices.Clone(msg)
 			if delay > 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/antientropy/antientropytest"
 	"github.com/stratakv/strata/backend"
+	"github.com/stratakv/strata/backend/memory"
 	"github.com/stratakv/strata/internal/testenv"
 	"github.com/stratakv/strata/rocksdb"
 	"github.com/stratakv/strata/s3"
@@ -37,6 +38,27 @@ func TestRocksDBAndS3Replicas(t *testing.T) {
 			be, err = s3.Open(ctx, client, bucketName(t), &s3.Options{CreateBucket: true, DestroyOnClose: true})
 		}
 		require.NoError(t, err)
+		store, err := strata.Open(ctx, be, opts)
+		require.NoError(t, err)
+		t.Cleanup(func() { require.NoError(t, store.Close(ctx)) })
+		return store
+	})
+}
+
+// TestRocksDBAndMemoryReplicas runs the replication pair suite with one
+// replica on RocksDB and the other in memory: it needs no server, so
+// that push and large values are covered on a durable backend in every
+// run.
+func TestRocksDBAndMemoryReplicas(t *testing.T) {
+	ctx := context.Background()
+	antientropytest.RunPairTests(t, func(t testing.TB, i int, opts *strata.Options) *strata.Store {
+		var be backend.Backend = memory.New()
+		if i == 0 {
+			var err error
+			be, err = rocksdb.Open(t.TempDir(), &rocksdb.Options{CreateIfMissing: true})
+			require.NoError(t, err)
+		}
+		opts.GCInterval = -1
 		store, err := strata.Open(ctx, be, opts)
 		require.NoError(t, err)
 		t.Cleanup(func() { require.NoError(t, store.Close(ctx)) })
