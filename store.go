@@ -88,6 +88,9 @@ func (s *Store) StripPrefix() string { return s.cfg.strip }
 // Clock returns the clock that stamps the store's writes.
 func (s *Store) Clock() *hlc.Clock { return s.cfg.Clock }
 
+// MaxValueSize returns the largest value the store accepts.
+func (s *Store) MaxValueSize() int { return s.cfg.MaxValueSize }
+
 // TombstoneLifespan returns how long deletes are remembered.
 func (s *Store) TombstoneLifespan() time.Duration { return s.cfg.TombstoneLifespan }
 

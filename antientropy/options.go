@@ -83,10 +83,10 @@ type Options struct {
 	// package doc).
 	DisablePush bool
 	// MaxValueSize bounds the values this replica receives in chunks
-	// (those larger than one message): set it to the store's
-	// strata.Options.MaxValueSize. A peer's larger value is not fetched
-	// (the store would refuse it) and is counted in Stats.TooLarge. Zero:
-	// strata.DefaultMaxValueSize (64 MiB).
+	// (those larger than one message). A peer's larger value is not
+	// fetched (the store would refuse it) and is counted in
+	// Stats.TooLarge. Zero: the store's own limit (Store.MaxValueSize,
+	// 64 MiB by default).
 	MaxValueSize int
 }
 
@@ -131,7 +131,7 @@ func newConfig(store *strata.Store, opts *Options) (*config, error) {
 		c.Logger = slog.Default()
 	}
 	if c.MaxValueSize == 0 {
-		c.MaxValueSize = strata.DefaultMaxValueSize
+		c.MaxValueSize = min(store.MaxValueSize(), maxValueSize)
 	}
 	if c.ID == "" {
 		c.ID = store.Clock().ID().String()
