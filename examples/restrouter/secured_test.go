@@ -103,5 +103,5 @@ func TestRunReplicatesSecured(t *testing.T) {
 	code, _ = do("POST", urls[1]+replicationPath+"/request", "x")
 	require.Equal(t, http.StatusUnauthorized, code, "a replication request without a client certificate")
 	_, body := do("GET", urls[1]+statsPath, "")
-	require.Regexp(t, `"SamplesFetched": [1-9]`, body)
+	require.Regexp(t, `"(SamplesFetched|SamplesPushedIn)": [1-9]`, body, "samples arrived by push or by alignment")
 }
