@@ -118,6 +118,9 @@ func (s *Store) applyRun(ctx context.Context, run []Sample, o origin) ([]Result,
 	if len(run) == 0 {
 		return results, nil
 	}
+	if s.newer != nil && o != fromLocal {
+		return s.applyRunNewer(ctx, run, o)
+	}
 	if s.batch == nil || s.cond != nil || len(run) == 1 {
 		for i := range run {
 			r, err := s.applyKey(ctx, &run[i], o)

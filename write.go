@@ -178,6 +178,9 @@ const maxConflicts = 16
 // sample's timestamp and kind after a conflict is therefore this write,
 // applied.
 func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, error) {
+	if s.newer != nil {
+		return s.applyKeyNewer(ctx, smp, o)
+	}
 	bkey := s.backendKey(smp.Key)
 	mu := s.locks.of(smp.Key)
 	mu.Lock()

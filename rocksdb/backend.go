@@ -49,6 +49,8 @@ var (
 	_ backend.Backend = (*Backend)(nil)
 	_ backend.Batcher = (*Backend)(nil)
 	_ backend.Aser    = (*Backend)(nil)
+
+	_ backend.NewerWriter = (*Backend)(nil)
 )
 
 // Open opens the RocksDB database in dir. A nil opts means the defaults
@@ -96,7 +98,7 @@ func Open(dir string, opts *Options) (*Backend, error) {
 	}
 	b.sync = grocksdb.NewDefaultWriteOptions()
 	b.sync.SetSync(true)
-	b.h = newHandles(b.db, b.data, b.meta)
+	b.h = newHandles(b.db, b.native.write, b.data, b.meta)
 	b.life = newLifecycle(b.release)
 	return b, nil
 }
