@@ -2,6 +2,7 @@ package strata
 
 import (
 	"context"
+	"sync"
 
 	"github.com/stratakv/strata/backend"
 )
@@ -70,11 +71,10 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 // samples of run by what resolve substitutes for them.
 func (s *Store) applyRunNewer(ctx context.Context, run []Sample, o origin) ([]Result, error) {
 	results := make([]Result, len(run))
-	unlock := s.lockKeys(run)
-	defer unlock()
-	ops := make([]backend.Op, len(run))
-	prior := make([]backend.Prior, len(run))
-	refused := make([]bool, len(run))
+	defer s.locks.unlock(s.lockKeys(run))
+	sc := getNewerScratch(len(run))
+	defer putNewerScratch(sc)
+	ops, prior, refused := sc.ops, sc.prior, sc.refused
 	for i := range run {
 		run[i], refused[i] = s.resolve(run[i], o)
 		ops[i] = backend.Op{Key: s.backendKey(run[i].Key), Entry: entryOf(run[i])}
@@ -93,4 +93,31 @@ func (s *Store) applyRunNewer(ctx context.Context, run []Sample, o origin) ([]Re
 		s.applied(run[i], ops[i].Entry, res)
 	}
 	return results, nil
+}
+
+// newerScratch holds what applyRunNewer hands the backend; reused across
+// runs.
+type newerScratch struct {
+	ops     []backend.Op
+	prior   []backend.Prior
+	refused []bool
+}
+
+var newerScratches = sync.Pool{New: func() any { return new(newerScratch) }}
+
+func getNewerScratch(n int) *newerScratch {
+	sc := newerScratches.Get().(*newerScratch)
+	if cap(sc.ops) < n {
+		sc.ops, sc.prior, sc.refused = make([]backend.Op, n), make([]backend.Prior, n), make([]bool, n)
+	}
+	sc.ops, sc.prior, sc.refused = sc.ops[:n], sc.prior[:n], sc.refused[:n]
+	return sc
+}
+
+func putNewerScratch(sc *newerScratch) {
+	if cap(sc.ops) > maxScratch {
+		return
+	}
+	clear(sc.ops) // keeps no value alive
+	newerScratches.Put(sc)
 }

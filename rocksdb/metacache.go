@@ -25,7 +25,8 @@ type metaCache struct {
 	shards []metaShard
 }
 
-// metaShards is the number of shards (a power of two).
+// metaShards is the number of shards (a power of two, at most 64: sets of
+// shards are bits of a uint64).
 const metaShards = 64
 
 type metaShard struct {

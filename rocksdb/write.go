@@ -2,7 +2,7 @@ package rocksdb
 
 import (
 	"context"
-	"slices"
+	"math/bits"
 
 	"github.com/linxGnu/grocksdb"
 
@@ -119,23 +119,22 @@ func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
 }
 
 // lockShards locks the cache shards of the ops' keys, in index order so
-// that concurrent batches cannot deadlock, and returns their indexes.
-func (b *Backend) lockShards(ops []backend.Op) []int {
-	idx := make([]int, 0, min(len(ops), metaShards))
+// that concurrent batches cannot deadlock, and returns their set, one bit
+// per shard.
+func (b *Backend) lockShards(ops []backend.Op) uint64 {
+	var set uint64
 	for _, op := range ops {
-		idx = append(idx, b.cache.shardIndex(op.Key))
+		set |= 1 << b.cache.shardIndex(op.Key)
 	}
-	slices.Sort(idx)
-	idx = slices.Compact(idx)
-	for _, i := range idx {
-		b.cache.shards[i].mu.Lock()
+	for w := set; w != 0; w &= w - 1 {
+		b.cache.shards[bits.TrailingZeros64(w)].mu.Lock()
 	}
-	return idx
+	return set
 }
 
-func (b *Backend) unlockShards(idx []int) {
-	for _, i := range idx {
-		b.cache.shards[i].mu.Unlock()
+func (b *Backend) unlockShards(set uint64) {
+	for w := set; w != 0; w &= w - 1 {
+		b.cache.shards[bits.TrailingZeros64(w)].mu.Unlock()
 	}
 }
 
