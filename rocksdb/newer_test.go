@@ -1,0 +1,89 @@
+package rocksdb
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratakv/strata/backend"
+)
+
+// TestWriteBatchIfNewer checks the decisions of a batch against the
+// states that the ops before them leave, including when the ops of one
+// shard of a tiny cache outnumber what it holds (the states of the batch
+// must not be lost to eviction), and that a failed decision writes
+// nothing.
+func TestWriteBatchIfNewer(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		entries int
+	}{{"cache", 0}, {"tiny cache", 1}, {"no cache", -1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := Open(filepath.Join(t.TempDir(), "db"), &Options{CreateIfMissing: true, MetaCacheEntries: tc.entries})
+			require.NoError(t, err)
+			defer b.Close(bg)
+			// Four keys of one shard (any four when there is no cache).
+			var keys []string
+			for i := 0; len(keys) < 4; i++ {
+				k := fmt.Sprintf("k%d", i)
+				if b.cache == nil || b.cache.shardIndex(k) == b.cache.shardIndex("k0") {
+					keys = append(keys, k)
+				}
+			}
+			require.NoError(t, b.Put(bg, keys[0], backend.Entry{Value: []byte("old"), Timestamp: stamp(5)}))
+			put := func(k string, ts uint64) backend.Op {
+				return backend.Op{Key: k, Entry: backend.Entry{Value: fmt.Appendf(nil, "%s@%d", k, ts), Timestamp: stamp(ts)}}
+			}
+			ops := []backend.Op{
+				put(keys[0], 10), // newer than stored: written
+				put(keys[1], 3),  // new key: written
+				put(keys[2], 3),
+				put(keys[3], 3),
+				put(keys[0], 10), // the same again: not written
+				put(keys[0], 7),  // older than the batch's own write: not written
+				put(keys[1], 4),  // newer than the batch's own write: written
+			}
+			prior := make([]backend.Prior, len(ops))
+			require.NoError(t, b.WriteBatchIfNewer(bg, ops, prior))
+			var written []bool
+			for _, p := range prior {
+				written = append(written, p.Written)
+			}
+			require.Equal(t, []bool{true, true, true, true, false, false, true}, written)
+			require.True(t, prior[0].Found)
+			require.Equal(t, stamp(5), prior[0].Entry.Timestamp)
+			require.False(t, prior[1].Found)
+			require.Equal(t, stamp(10), prior[4].Entry.Timestamp)
+			require.Equal(t, stamp(10), prior[5].Entry.Timestamp)
+			require.Equal(t, stamp(3), prior[6].Entry.Timestamp)
+			for k, want := range map[string]string{keys[0]: keys[0] + "@10", keys[1]: keys[1] + "@4", keys[3]: keys[3] + "@3"} {
+				e, err := b.Get(bg, k)
+				require.NoError(t, err)
+				require.Equal(t, want, string(e.Value))
+			}
+
+			// A remove in the batch fails it: nothing is written.
+			ops = []backend.Op{put(keys[2], 20), {Key: keys[3], Remove: true}}
+			require.Error(t, b.WriteBatchIfNewer(bg, ops, make([]backend.Prior, 2)))
+			e, err := b.Stat(bg, keys[2])
+			require.NoError(t, err)
+			require.Equal(t, stamp(3), e.Timestamp)
+
+			// PutIfNewer reports the state it compared with.
+			p, err := b.PutIfNewer(bg, keys[2], put(keys[2], 3).Entry)
+			require.NoError(t, err)
+			require.Equal(t, backend.Prior{Entry: backend.Entry{Timestamp: stamp(3)}, Found: true}, p)
+			p, err = b.PutIfNewer(bg, keys[2], backend.Entry{Timestamp: stamp(30), Deleted: true})
+			require.NoError(t, err)
+			require.Equal(t, backend.Prior{Entry: backend.Entry{Timestamp: stamp(3)}, Found: true, Written: true}, p)
+			p, err = b.PutIfNewer(bg, "fresh", backend.Entry{Value: []byte("v"), Timestamp: stamp(1)})
+			require.NoError(t, err)
+			require.Equal(t, backend.Prior{Written: true}, p)
+			e, err = b.Stat(bg, keys[2])
+			require.NoError(t, err)
+			require.Equal(t, backend.Entry{Timestamp: stamp(30), Deleted: true}, e)
+		})
+	}
+}
