@@ -163,7 +163,8 @@ func (s *Store) applyRun(ctx context.Context, run []Sample, o origin) ([]Result,
 	}
 	writes := make([]write, 0, len(run))
 	for i, smp := range run {
-		smp, refused := s.resolve(smp, o)
+		effp, refused := s.resolve(&smp, o)
+		smp := *effp
 		st, seen := states[smp.Key]
 		if !seen {
 			e, _, found, err := s.stat(ctx, s.backendKey(smp.Key))

@@ -23,7 +23,7 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 	mu.Lock()
 	defer mu.Unlock()
 	for restamps := 0; ; {
-		eff, refused := s.resolve(*smp, o)
+		eff, refused := s.resolve(smp, o)
 		if o == fromLocal && refused && restamps < maxRestamps {
 			// A remembered wildcard delete at or after our time beats
 			// this local write: stamp it again past the delete and
@@ -40,12 +40,12 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 			restamps++
 			continue
 		}
-		e := entryOf(eff)
+		e := entryOf(*eff)
 		p, err := s.newer.PutIfNewer(ctx, bkey, e)
 		if err != nil {
 			return Outdated, wrapErr("apply", smp.Key, err)
 		}
-		res, _ := outcome(eff, refused, p.Entry, p.Found)
+		res, _ := outcome(*eff, refused, p.Entry, p.Found)
 		if !p.Written {
 			if o == fromLocal && restamps < maxRestamps {
 				// The key holds a sample at or after our time.
@@ -60,7 +60,7 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 			s.stats.outdated.Add(1)
 			return Outdated, nil
 		}
-		s.applied(eff, e, res)
+		s.applied(*eff, e, res)
 		return res, nil
 	}
 }
@@ -76,19 +76,24 @@ func (s *Store) applyRunNewer(ctx context.Context, run []Sample, o origin) ([]Re
 	defer putNewerScratch(sc)
 	ops, prior, refused := sc.ops, sc.prior, sc.refused
 	for i := range run {
-		run[i], refused[i] = s.resolve(run[i], o)
+		eff, r := s.resolve(&run[i], o)
+		if eff != &run[i] {
+			run[i] = *eff
+		}
+		refused[i] = r
 		ops[i] = backend.Op{Key: s.backendKey(run[i].Key), Entry: entryOf(run[i])}
 	}
 	if err := s.newer.WriteBatchIfNewer(ctx, ops, prior); err != nil {
 		return results, wrapErr("apply batch", run[0].Key, err)
 	}
-	for i, p := range prior {
-		res, _ := outcome(run[i], refused[i], p.Entry, p.Found)
+	for i := range prior {
+		p := &prior[i]
 		if !p.Written {
 			s.stats.outdated.Add(1)
 			results[i] = Outdated
 			continue
 		}
+		res, _ := outcome(run[i], refused[i], p.Entry, p.Found)
 		results[i] = res
 		s.applied(run[i], ops[i].Entry, res)
 	}

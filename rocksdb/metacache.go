@@ -34,7 +34,8 @@ type metaShard struct {
 	cur  map[string]*cachedMeta
 	old  map[string]*cachedMeta
 	half int
-	_    [32]byte // keeps neighbouring shards' locks off one cache line
+	rec  []byte   // a record being written under mu (PutIfNewer)
+	_    [40]byte // keeps neighbouring shards' locks off one cache line
 }
 
 // cachedMeta is what Stat returns for a key, or that the key is absent.

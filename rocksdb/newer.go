@@ -56,23 +56,29 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 			return p, nil
 		}
 	}
-	if err := b.putRecord(key, &e); err != nil {
+	if err := b.putRecord(key, &e, &s.rec); err != nil {
 		s.forget(key)
 		return p, err
+	}
+	if cap(s.rec) > maxPooledBuffer {
+		s.rec = nil
 	}
 	*m = metaOf(&e)
 	p.Written = true
 	return p, nil
 }
 
-// putRecord writes e under key through the write gate, in one call.
-func (b *Backend) putRecord(key string, e *backend.Entry) error {
+// putRecord writes e under key through the write gate, in one call,
+// with its record in buf (nil: a buffer of the pool).
+func (b *Backend) putRecord(key string, e *backend.Entry, buf *[]byte) error {
 	if err := b.gateNewer("put", key); err != nil {
 		return err
 	}
 	defer b.gate.mu.RUnlock()
-	buf := getBuffer(&b.recordBufs, 512)
-	defer putBuffer(&b.recordBufs, buf)
+	if buf == nil {
+		buf = getBuffer(&b.recordBufs, 512)
+		defer putBuffer(&b.recordBufs, buf)
+	}
 	rec, err := backend.AppendRecord((*buf)[:0], *e)
 	*buf = rec
 	if err != nil {
@@ -109,7 +115,7 @@ func (b *Backend) putIfNewerNative(key string, e *backend.Entry) (backend.Prior,
 		if found && e.Timestamp.Compare(cur.Timestamp) <= 0 {
 			return p, nil
 		}
-		if err := b.putRecord(key, e); err != nil {
+		if err := b.putRecord(key, e, nil); err != nil {
 			return p, err
 		}
 		p.Written = true
