@@ -85,16 +85,20 @@ func (s *Store) ApplyBatch(ctx context.Context, samples []Sample) ([]Result, err
 			refuse(i, err)
 			continue
 		}
-		if smp.Timestamp.IsZero() {
+		switch {
+		case smp.Timestamp.IsZero():
 			smp.Timestamp = s.cfg.Clock.Now()
-		} else if err := s.cfg.Clock.Update(smp.Timestamp); err != nil {
-			s.stats.refused.Add(1)
-			refuse(i, fmt.Errorf("strata: apply %q: %w", smp.Key, err))
-			continue
-		} else if smp.Timestamp.Time > phys {
-			// A sample at or before a reading of the physical clock made
-			// during this batch was not ahead of it: markAhead, which
-			// reads the clock, is for the others.
+		case smp.Timestamp.Time <= phys:
+			// Not ahead of a reading of the physical clock made during
+			// this batch: the clock's drift check and markAhead, which
+			// read it again, have nothing to refuse or save.
+			s.cfg.Clock.Raise(smp.Timestamp.Time)
+		default:
+			if err := s.cfg.Clock.Update(smp.Timestamp); err != nil {
+				s.stats.refused.Add(1)
+				refuse(i, fmt.Errorf("strata: apply %q: %w", smp.Key, err))
+				continue
+			}
 			phys = s.cfg.Clock.PhysicalNow()
 			if err := s.markAhead(ctx, smp.Timestamp); err != nil {
 				return results, wrapErr("apply", smp.Key, err)
