@@ -87,3 +87,46 @@ func TestWriteBatchIfNewer(t *testing.T) {
 		})
 	}
 }
+
+// TestNewerWriterLookups: a PutIfNewer of a key the cache holds reads
+// nothing from RocksDB, one it does not hold reads it once, and a batch
+// reads each key it does not hold once, however often the key appears.
+func TestNewerWriterLookups(t *testing.T) {
+	b, _ := openTemp(t, nil)
+	require.NoError(t, b.Put(bg, "cached", textEntry("v", 1)))
+	n := pointLookups(func() {
+		_, err := b.PutIfNewer(bg, "cached", textEntry("w", 2))
+		require.NoError(t, err)
+	})
+	require.Zero(t, n, "a cached key")
+
+	// Keys in the memtable that the cache has not seen: written under
+	// the Backend's feet.
+	for _, k := range []string{"a", "b", "c"} {
+		rec, err := backend.AppendRecord(nil, textEntry("v", 1))
+		require.NoError(t, err)
+		require.NoError(t, b.db.PutCF(b.native.write, b.data, []byte(k), rec))
+	}
+	n = pointLookups(func() {
+		p, err := b.PutIfNewer(bg, "a", textEntry("x", 3))
+		require.NoError(t, err)
+		require.True(t, p.Written)
+		p, err = b.PutIfNewer(bg, "a", textEntry("y", 3))
+		require.NoError(t, err)
+		require.False(t, p.Written)
+	})
+	require.Equal(t, uint64(1), n, "one lookup, then the cache")
+	ops := []backend.Op{
+		{Key: "b", Entry: textEntry("x", 3)}, {Key: "c", Entry: textEntry("x", 3)},
+		{Key: "b", Entry: textEntry("y", 4)}, {Key: "new", Entry: textEntry("x", 3)},
+		{Key: "a", Entry: textEntry("z", 4)},
+	}
+	prior := make([]backend.Prior, len(ops))
+	n = pointLookups(func() {
+		require.NoError(t, b.WriteBatchIfNewer(bg, ops, prior))
+	})
+	require.Equal(t, uint64(3), n, "b, c and new, once each")
+	for i, want := range []bool{true, true, true, true, true} {
+		require.Equal(t, want, prior[i].Written, "op %d", i)
+	}
+}
