@@ -81,7 +81,9 @@ func (s *Store) applyRunNewer(ctx context.Context, run []Sample, o origin) ([]Re
 			run[i] = *eff
 		}
 		refused[i] = r
-		ops[i] = backend.Op{Key: s.backendKey(run[i].Key), Entry: entryOf(run[i])}
+		op := &ops[i]
+		op.Key = s.backendKey(run[i].Key)
+		op.Entry = entryOf(run[i])
 	}
 	if err := s.newer.WriteBatchIfNewer(ctx, ops, prior); err != nil {
 		return results, wrapErr("apply batch", run[0].Key, err)

@@ -244,7 +244,7 @@ func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, er
 // returns smp itself when nothing covers it (the common case, without a
 // copy). The key must be locked.
 func (s *Store) resolve(smp *Sample, o origin) (*Sample, bool) {
-	if o == fromWildcard {
+	if o == fromWildcard || s.wildcards.idx.count.Load() == 0 {
 		return smp, false
 	}
 	wts, ok := s.wildcards.idx.covering(smp.Key, smp.Timestamp)
