@@ -47,10 +47,11 @@ func (e *BatchError) Unwrap() []error {
 }
 
 // ApplyBatch applies samples in order, with the result Apply would give
-// each, but writes the concrete ones in batches when the backend has the
-// batch capability (backend.Batcher) and no conditional writes: one write
-// for many samples, as replication does when it receives many. results[i]
-// is the result of samples[i] (Outdated for a refused one).
+// each, but writes the concrete ones in batches when the backend has no
+// conditional writes and has the batch capability (backend.Batcher) or
+// decides and writes batches itself (backend.NewerWriter): one write for
+// many samples, as replication does when it receives many. results[i] is
+// the result of samples[i] (Outdated for a refused one).
 //
 // Refused samples do not stop the batch: the error is then a *BatchError
 // that names them. Any other error (the backend failed) ends the batch;
