@@ -19,8 +19,9 @@ type Prior struct {
 // A write is made only if the key is missing or holds an entry whose
 // timestamp is older than the one written; an equal or newer timestamp
 // leaves the key as it is. The comparison and the write are atomic with
-// respect to every other write of the key through this Backend. Only
-// timestamps are compared: whether the entry is a tombstone plays no part.
+// respect to every other write of the key through this Backend (Put,
+// Remove, WriteBatch and NewerWriter alike). Only timestamps are
+// compared: whether the entry is a tombstone plays no part.
 //
 // The Store uses NewerWriter only for backends without Conditional
 // writes: backends that one process writes. It still serializes the

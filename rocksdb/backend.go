@@ -37,6 +37,7 @@ type Backend struct {
 	others []*grocksdb.ColumnFamilyHandle
 	h      handles    // C objects of the read paths
 	cache  *metaCache // nil when disabled
+	locks  *keyLocks  // the writes' locks when the cache is disabled, else nil
 	life   *lifecycle
 	gate   writeGate // stops writes after an I/O error
 
@@ -88,6 +89,9 @@ func Open(dir string, opts *Options) (*Backend, error) {
 		}
 	}
 	b := &Backend{dir: dir, path: path, opts: o, native: newNativeOptions(&o), cache: newMetaCache(o.MetaCacheEntries)}
+	if b.cache == nil {
+		b.locks = newKeyLocks()
+	}
 	b.native.logTo(dir, !o.ReadOnly)
 	if err := b.openDB(exists); err != nil {
 		b.native.destroy()

@@ -32,6 +32,9 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 	}
 	defer b.life.leave()
 	if b.cache == nil {
+		mu := b.locks.of(key)
+		mu.Lock()
+		defer mu.Unlock()
 		return b.putIfNewerNative(key, &e)
 	}
 	s := b.cache.shard(key)
@@ -101,7 +104,8 @@ func (b *Backend) gateNewer(op, key string) error {
 	return b.gateWrite(op, key)
 }
 
-// putIfNewerNative is PutIfNewer without the cache: one call to RocksDB
+// putIfNewerNative is PutIfNewer without the cache, under the key's lock
+// (b.locks): one call to RocksDB
 // (strata_put_if_newer) while writes flow; a lookup, then a write if the
 // entry is newer, over a read-only backend or while writes are stopped,
 // so that an entry that is not newer is answered as Stat would.
@@ -182,7 +186,9 @@ func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior
 		return nil
 	}
 	var d batchDecision
-	if b.cache != nil {
+	if b.cache == nil {
+		defer b.locks.unlock(b.locks.lock(ops))
+	} else {
 		shards := b.lockShards(ops)
 		defer b.unlockShards(shards)
 		// The states are the cache's entries, updated as the ops are

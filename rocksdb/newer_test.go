@@ -2,9 +2,13 @@ package rocksdb
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratakv/strata/backend"
@@ -128,5 +132,62 @@ func TestNewerWriterLookups(t *testing.T) {
 	require.Equal(t, uint64(3), n, "b, c and new, once each")
 	for i, want := range []bool{true, true, true, true, true} {
 		require.Equal(t, want, prior[i].Written, "op %d", i)
+	}
+}
+
+// TestPutIfNewerConcurrent: writers race PutIfNewer and WriteBatchIfNewer
+// on a few keys with random timestamps; each key ends at the newest
+// timestamp written, and every write that was made compared with an older
+// state, every one that was not with a state as new or newer.
+func TestPutIfNewerConcurrent(t *testing.T) {
+	for _, entries := range []int{0, 2, -1} {
+		t.Run(fmt.Sprint("cache entries ", entries), func(t *testing.T) {
+			b, err := Open(filepath.Join(t.TempDir(), "db"), &Options{CreateIfMissing: true, MetaCacheEntries: entries})
+			require.NoError(t, err)
+			defer b.Close(bg)
+			keys := []string{"a", "b"}
+			var (
+				mu     sync.Mutex
+				newest = map[string]uint64{}
+				clock  atomic.Uint64
+			)
+			var wg sync.WaitGroup
+			for w := range 8 {
+				wg.Go(func() {
+					rng := rand.New(rand.NewPCG(uint64(w), 3))
+					for range 1000 {
+						k := keys[rng.IntN(len(keys))]
+						// Rising, so that most calls write, and close
+						// among writers, so that they race.
+						ts := 1 + clock.Add(1) + rng.Uint64N(16)
+						e := backend.Entry{Value: fmt.Appendf(nil, "%d", ts), Timestamp: stamp(ts)}
+						var written bool
+						if rng.IntN(2) == 0 {
+							p, err := b.PutIfNewer(bg, k, e)
+							assert.NoError(t, err)
+							written = p.Written
+							assert.True(t, !p.Written || !p.Found || p.Entry.Timestamp.Compare(e.Timestamp) < 0)
+							assert.True(t, p.Written || p.Found && p.Entry.Timestamp.Compare(e.Timestamp) >= 0)
+						} else {
+							prior := make([]backend.Prior, 1)
+							assert.NoError(t, b.WriteBatchIfNewer(bg, []backend.Op{{Key: k, Entry: e}}, prior))
+							written = prior[0].Written
+						}
+						if written {
+							mu.Lock()
+							newest[k] = max(newest[k], ts)
+							mu.Unlock()
+						}
+					}
+				})
+			}
+			wg.Wait()
+			for k, ts := range newest {
+				e, err := b.Get(bg, k)
+				require.NoError(t, err)
+				require.Equal(t, stamp(ts), e.Timestamp, k)
+				require.Equal(t, fmt.Sprint(ts), string(e.Value), k)
+			}
+		})
 	}
 }

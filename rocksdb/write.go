@@ -24,6 +24,9 @@ func (b *Backend) Put(ctx context.Context, key string, e backend.Entry) error {
 		return recordError("put", key, err)
 	}
 	if b.cache == nil {
+		mu := b.locks.of(key)
+		mu.Lock()
+		defer mu.Unlock()
 		if err := b.db.PutCF(b.native.write, b.data, keyBytes(key), rec); err != nil {
 			return b.writeError("put", key, err)
 		}
@@ -47,6 +50,9 @@ func (b *Backend) Remove(ctx context.Context, key string) error {
 	}
 	defer b.leaveWrite()
 	if b.cache == nil {
+		mu := b.locks.of(key)
+		mu.Lock()
+		defer mu.Unlock()
 		if err := b.db.DeleteCF(b.native.write, b.data, keyBytes(key)); err != nil {
 			return b.writeError("remove", key, err)
 		}
@@ -94,6 +100,7 @@ func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
 		wb.PutCF(b.data, keyBytes(op.Key), rec) // copied into the batch
 	}
 	if b.cache == nil {
+		defer b.locks.unlock(b.locks.lock(ops))
 		if err := b.db.Write(b.native.write, wb); err != nil {
 			return b.writeError("write batch", first, err)
 		}
