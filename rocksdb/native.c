@@ -138,22 +138,17 @@ char* strata_put(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
 	return err;
 }
 
-// strata_write_puts writes the n puts packed in buf (see
-// STRATA_PUT_HEADER) into cf, in one WriteBatch; it returns RocksDB's
-// error, or NULL.
-char* strata_write_puts(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
-	rocksdb_column_family_handle_t* cf, const char* buf, size_t len, int n) {
+// strata_write_rep writes the serialized WriteBatch rep (len bytes, of
+// n records), in one call; it returns RocksDB's error, or NULL.
+char* strata_write_rep(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
+	const char* rep, size_t len, int n) {
 	char* err = NULL;
-	rocksdb_writebatch_t* wb = rocksdb_writebatch_create();
-	size_t at = 0;
-	for (int i = 0; i < n && at + STRATA_PUT_HEADER <= len; i++) {
-		uint64_t h[2];
-		memcpy(h, buf + at, STRATA_PUT_HEADER);
-		at += STRATA_PUT_HEADER;
-		rocksdb_writebatch_put_cf(wb, cf, buf + at, h[0], buf + at + h[0], h[1]);
-		at += h[0] + h[1];
+	rocksdb_writebatch_t* wb = rocksdb_writebatch_create_from(rep, len);
+	if (rocksdb_writebatch_count(wb) != n) {
+		err = strdup("Invalid argument: strata: a serialized batch of the wrong count");
+	} else {
+		rocksdb_write(db, wo, wb, &err);
 	}
-	rocksdb_write(db, wo, wb, &err);
 	rocksdb_writebatch_destroy(wb);
 	return err;
 }

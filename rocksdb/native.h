@@ -56,13 +56,8 @@ char* strata_put(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
 	rocksdb_column_family_handle_t* cf, const char* key, size_t klen,
 	const char* val, size_t vlen);
 
-// Size of a put's header in the buffer that strata_write_puts reads: two
-// native-endian uint64, the key's length and the value's length, which
-// the key and the value follow.
-#define STRATA_PUT_HEADER 16
-
-char* strata_write_puts(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
-	rocksdb_column_family_handle_t* cf, const char* buf, size_t len, int n);
+char* strata_write_rep(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
+	const char* rep, size_t len, int n);
 
 // Where a record's timestamp lies: bytes [STRATA_RECORD_TS,
 // STRATA_RECORD_TS_END) (see backend.AppendRecord).
