@@ -88,16 +88,36 @@ func (s *Store) applyRunNewer(ctx context.Context, run []Sample, o origin) ([]Re
 	if err := s.newer.WriteBatchIfNewer(ctx, ops, prior); err != nil {
 		return results, wrapErr("apply batch", run[0].Key, err)
 	}
+	// What applied does per sample, with the counters added once for the
+	// run, before the notifications.
+	var puts, deletes, bytes, outdated uint64
 	for i := range prior {
 		p := &prior[i]
 		if !p.Written {
-			s.stats.outdated.Add(1)
+			outdated++
 			results[i] = Outdated
 			continue
 		}
 		res, _ := outcome(run[i], refused[i], p.Entry, p.Found)
 		results[i] = res
-		s.applied(run[i], ops[i].Entry, res)
+		if res == Outdated {
+			outdated++
+		}
+		if e := &ops[i].Entry; e.Deleted {
+			deletes++
+		} else {
+			puts++
+			bytes += uint64(len(e.Value))
+		}
+	}
+	s.stats.puts.Add(puts)
+	s.stats.deletes.Add(deletes)
+	s.stats.bytesWritten.Add(bytes)
+	s.stats.outdated.Add(outdated)
+	for i := range prior {
+		if prior[i].Written {
+			s.watchers.notify(run[i])
+		}
 	}
 	return results, nil
 }

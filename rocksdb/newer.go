@@ -189,8 +189,19 @@ func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior
 	if b.cache == nil {
 		defer b.locks.unlock(b.locks.lock(ops))
 	} else {
-		shards := b.lockShards(ops)
-		defer b.unlockShards(shards)
+		var small [128]uint8
+		d.shards = small[:0]
+		if len(ops) > len(small) {
+			d.shards = make([]uint8, 0, len(ops))
+		}
+		var set uint64
+		for _, op := range ops {
+			i := b.cache.shardIndex(op.Key)
+			d.shards = append(d.shards, uint8(i))
+			set |= 1 << i
+		}
+		b.lockShardSet(set)
+		defer b.unlockShards(set)
 		// The states are the cache's entries, updated as the ops are
 		// decided, unless the batch could evict some of them before it
 		// is written.
@@ -221,6 +232,7 @@ func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior
 type batchDecision struct {
 	inPlace bool
 	states  map[string]cachedMeta
+	shards  []uint8 // the cache shard of each op's key
 }
 
 // decideBatch fills prior, compares each op with its key's state and
@@ -234,7 +246,11 @@ func (b *Backend) decideBatch(ops []backend.Op, prior []backend.Prior, d *batchD
 	n := 0
 	for i := range ops {
 		op := &ops[i]
-		st, m, err := b.batchState(op.Key, d)
+		var shard *metaShard
+		if b.cache != nil {
+			shard = &b.cache.shards[d.shards[i]]
+		}
+		st, m, err := b.batchState(op.Key, shard, d)
 		if err != nil {
 			if d.inPlace {
 				for _, op := range ops[:i] {
@@ -263,18 +279,19 @@ func (b *Backend) decideBatch(ops []backend.Op, prior []backend.Prior, d *batchD
 }
 
 // batchState returns key's state as the ops decided so far leave it and,
-// with d.inPlace, the cache entry that holds it.
-func (b *Backend) batchState(key string, d *batchDecision) (cachedMeta, *cachedMeta, error) {
+// with d.inPlace, the cache entry that holds it; shard is key's cache
+// shard (nil without the cache).
+func (b *Backend) batchState(key string, shard *metaShard, d *batchDecision) (cachedMeta, *cachedMeta, error) {
 	if d.inPlace {
-		if m, ok := b.cache.shard(key).get(key); ok {
+		if m, ok := shard.get(key); ok {
 			return *m, m, nil
 		}
 	} else {
 		if st, ok := d.states[key]; ok {
 			return st, nil, nil
 		}
-		if b.cache != nil {
-			if m, ok := b.cache.shard(key).get(key); ok {
+		if shard != nil {
+			if m, ok := shard.get(key); ok {
 				return *m, nil, nil
 			}
 		}
@@ -288,7 +305,7 @@ func (b *Backend) batchState(key string, d *batchDecision) (cachedMeta, *cachedM
 		st = metaOf(&cur)
 	}
 	if d.inPlace {
-		return st, b.cache.shard(key).set(key, st), nil
+		return st, shard.set(key, st), nil
 	}
 	return st, nil, nil
 }

@@ -133,10 +133,15 @@ func (b *Backend) lockShards(ops []backend.Op) uint64 {
 	for _, op := range ops {
 		set |= 1 << b.cache.shardIndex(op.Key)
 	}
+	b.lockShardSet(set)
+	return set
+}
+
+// lockShardSet locks the cache shards of set, in index order.
+func (b *Backend) lockShardSet(set uint64) {
 	for w := set; w != 0; w &= w - 1 {
 		b.cache.shards[bits.TrailingZeros64(w)].mu.Lock()
 	}
-	return set
 }
 
 func (b *Backend) unlockShards(set uint64) {
