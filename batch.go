@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/stratakv/strata/backend"
+	"github.com/stratakv/strata/hlc"
 )
 
 // BatchError reports the samples of an ApplyBatch that were refused (an
@@ -45,10 +47,11 @@ func (e *BatchError) Unwrap() []error {
 }
 
 // ApplyBatch applies samples in order, with the result Apply would give
-// each, but writes the concrete ones in batches when the backend has the
-// batch capability (backend.Batcher) and no conditional writes: one write
-// for many samples, as replication does when it receives many. results[i]
-// is the result of samples[i] (Outdated for a refused one).
+// each, but writes the concrete ones in batches when the backend has no
+// conditional writes and has the batch capability (backend.Batcher) or
+// decides and writes batches itself (backend.NewerWriter): one write for
+// many samples, as replication does when it receives many. results[i] is
+// the result of samples[i] (Outdated for a refused one).
 //
 // Refused samples do not stop the batch: the error is then a *BatchError
 // that names them. Any other error (the backend failed) ends the batch;
@@ -59,9 +62,17 @@ func (s *Store) ApplyBatch(ctx context.Context, samples []Sample) ([]Result, err
 		return results, errClosed("apply batch", "")
 	}
 	defer s.leave()
-	refused := map[int]error{}
-	run := make([]Sample, 0, len(samples))
-	runIdx := make([]int, 0, len(samples))
+	var refused map[int]error
+	refuse := func(i int, err error) {
+		if refused == nil {
+			refused = map[int]error{}
+		}
+		refused[i] = err
+	}
+	sc := getRunScratch(len(samples))
+	defer putRunScratch(sc)
+	run, runIdx := sc.run, sc.idx
+	var phys hlc.NTP64 // the physical clock, as read during this batch
 	flush := func() error {
 		res, err := s.applyRun(ctx, run, fromApply)
 		for j, r := range res {
@@ -72,17 +83,27 @@ func (s *Store) ApplyBatch(ctx context.Context, samples []Sample) ([]Result, err
 	}
 	for i, smp := range samples {
 		if err := s.checkSample(&smp); err != nil {
-			refused[i] = err
+			refuse(i, err)
 			continue
 		}
-		if smp.Timestamp.IsZero() {
+		switch {
+		case smp.Timestamp.IsZero():
 			smp.Timestamp = s.cfg.Clock.Now()
-		} else if err := s.cfg.Clock.Update(smp.Timestamp); err != nil {
-			s.stats.refused.Add(1)
-			refused[i] = fmt.Errorf("strata: apply %q: %w", smp.Key, err)
-			continue
-		} else if err := s.markAhead(ctx, smp.Timestamp); err != nil {
-			return results, wrapErr("apply", smp.Key, err)
+		case smp.Timestamp.Time <= phys:
+			// Not ahead of a reading of the physical clock made during
+			// this batch: the clock's drift check and markAhead, which
+			// read it again, have nothing to refuse or save.
+			s.cfg.Clock.Raise(smp.Timestamp.Time)
+		default:
+			if err := s.cfg.Clock.Update(smp.Timestamp); err != nil {
+				s.stats.refused.Add(1)
+				refuse(i, fmt.Errorf("strata: apply %q: %w", smp.Key, err))
+				continue
+			}
+			phys = s.cfg.Clock.PhysicalNow()
+			if err := s.markAhead(ctx, smp.Timestamp); err != nil {
+				return results, wrapErr("apply", smp.Key, err)
+			}
 		}
 		if smp.Kind == KindDelete && isWild(smp.Key) {
 			if err := flush(); err != nil {
@@ -90,7 +111,7 @@ func (s *Store) ApplyBatch(ctx context.Context, samples []Sample) ([]Result, err
 			}
 			r, err := s.deleteWild(ctx, &smp, false)
 			if errors.Is(err, ErrWildcardLimit) {
-				refused[i] = err
+				refuse(i, err)
 				continue
 			}
 			if err != nil {
@@ -105,6 +126,7 @@ func (s *Store) ApplyBatch(ctx context.Context, samples []Sample) ([]Result, err
 	if err := flush(); err != nil {
 		return results, err
 	}
+	sc.run, sc.idx = run, runIdx // grown, to reuse
 	if len(refused) > 0 {
 		return results, &BatchError{Errs: refused}
 	}
@@ -118,6 +140,9 @@ func (s *Store) applyRun(ctx context.Context, run []Sample, o origin) ([]Result,
 	if len(run) == 0 {
 		return results, nil
 	}
+	if s.newer != nil && o != fromLocal {
+		return s.applyRunNewer(ctx, run, o)
+	}
 	if s.batch == nil || s.cond != nil || len(run) == 1 {
 		for i := range run {
 			r, err := s.applyKey(ctx, &run[i], o)
@@ -129,8 +154,7 @@ func (s *Store) applyRun(ctx context.Context, run []Sample, o origin) ([]Result,
 		return results, nil
 	}
 
-	unlock := s.lockKeys(run)
-	defer unlock()
+	defer s.locks.unlock(s.lockKeys(run))
 	type state struct {
 		e     backend.Entry
 		found bool
@@ -144,7 +168,8 @@ func (s *Store) applyRun(ctx context.Context, run []Sample, o origin) ([]Result,
 	}
 	writes := make([]write, 0, len(run))
 	for i, smp := range run {
-		smp, refused := s.resolve(smp, o)
+		effp, refused := s.resolve(&smp, o)
+		smp := *effp
 		st, seen := states[smp.Key]
 		if !seen {
 			e, _, found, err := s.stat(ctx, s.backendKey(smp.Key))
@@ -176,21 +201,43 @@ func (s *Store) applyRun(ctx context.Context, run []Sample, o origin) ([]Result,
 }
 
 // lockKeys takes the stripes of every key of run, in stripe order so that
-// concurrent batches cannot deadlock, and returns the function that
-// releases them.
-func (s *Store) lockKeys(run []Sample) func() {
-	idx := make([]int, 0, len(run))
+// concurrent batches cannot deadlock, and returns the set to release with
+// s.locks.unlock.
+func (s *Store) lockKeys(run []Sample) *stripeSet {
+	set := new(stripeSet)
 	for _, smp := range run {
-		idx = append(idx, s.locks.index(smp.Key))
+		set.add(s.locks.index(smp.Key))
 	}
-	slices.Sort(idx)
-	idx = slices.Compact(idx)
-	for _, i := range idx {
-		s.locks.mu[i].Lock()
+	s.locks.lock(set)
+	return set
+}
+
+// runScratch holds the concrete samples of an ApplyBatch waiting to be
+// written, and their indexes; reused across batches.
+type runScratch struct {
+	run []Sample
+	idx []int
+}
+
+var runScratches = sync.Pool{New: func() any { return new(runScratch) }}
+
+func getRunScratch(n int) *runScratch {
+	sc := runScratches.Get().(*runScratch)
+	if cap(sc.run) < n {
+		sc.run, sc.idx = make([]Sample, 0, n), make([]int, 0, n)
 	}
-	return func() {
-		for _, i := range idx {
-			s.locks.mu[i].Unlock()
-		}
+	sc.run, sc.idx = sc.run[:0], sc.idx[:0]
+	return sc
+}
+
+// maxScratch bounds the scratch kept for reuse, so that one large batch
+// does not stay pinned.
+const maxScratch = 4096
+
+func putRunScratch(sc *runScratch) {
+	if cap(sc.run) > maxScratch {
+		return
 	}
+	clear(sc.run[:cap(sc.run)]) // keeps no value alive
+	runScratches.Put(sc)
 }

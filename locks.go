@@ -2,6 +2,7 @@ package strata
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"sync"
 )
 
@@ -11,7 +12,33 @@ import (
 type stripes struct {
 	seed maphash.Seed
 	once sync.Once
-	mu   [256]paddedMutex
+	mu   [stripeCount]paddedMutex
+}
+
+// stripeCount is the number of stripes, a multiple of 64 (stripeSet).
+const stripeCount = 256
+
+// stripeSet is a set of stripes, one bit each.
+type stripeSet [stripeCount / 64]uint64
+
+func (set *stripeSet) add(i int) { set[i/64] |= 1 << (i % 64) }
+
+// lock takes the stripes of set in index order, so that goroutines that
+// lock sets cannot deadlock.
+func (s *stripes) lock(set *stripeSet) {
+	for w, word := range set {
+		for ; word != 0; word &= word - 1 {
+			s.mu[w*64+bits.TrailingZeros64(word)].Lock()
+		}
+	}
+}
+
+func (s *stripes) unlock(set *stripeSet) {
+	for w, word := range set {
+		for ; word != 0; word &= word - 1 {
+			s.mu[w*64+bits.TrailingZeros64(word)].Unlock()
+		}
+	}
 }
 
 // paddedMutex keeps neighbouring stripes off one cache line.

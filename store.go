@@ -21,6 +21,7 @@ type Store struct {
 	b     backend.Backend
 	cond  backend.Conditional // nil unless the backend has conditional writes
 	batch backend.Batcher     // nil unless the backend writes batches
+	newer backend.NewerWriter // nil unless the backend compares and writes, and has no conditional writes
 
 	locks     stripes
 	wildcards wildcards
@@ -57,6 +58,9 @@ func Open(ctx context.Context, b backend.Backend, opts *Options) (*Store, error)
 	s := &Store{cfg: cfg, b: b, done: make(chan struct{})}
 	s.cond, _ = b.(backend.Conditional)
 	s.batch, _ = b.(backend.Batcher)
+	if s.cond == nil {
+		s.newer, _ = b.(backend.NewerWriter)
+	}
 	if err := s.checkConfig(ctx); err != nil {
 		return nil, err
 	}

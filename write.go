@@ -185,6 +185,9 @@ const maxConflicts = 16
 // sample's timestamp and kind after a conflict is therefore this write,
 // applied.
 func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, error) {
+	if s.newer != nil {
+		return s.applyKeyNewer(ctx, smp, o)
+	}
 	bkey := s.backendKey(smp.Key)
 	mu := s.locks.of(smp.Key)
 	mu.Lock()
@@ -197,7 +200,8 @@ func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, er
 		restamps int
 	)
 	for attempts := 0; attempts < maxConflicts; {
-		eff, refused := s.resolve(*smp, o)
+		effp, refused := s.resolve(smp, o)
+		eff := *effp
 		cur, version, found, err := s.stat(ctx, bkey)
 		if err != nil {
 			return Outdated, wrapErr("apply", smp.Key, err)
@@ -243,10 +247,11 @@ func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, er
 
 // resolve substitutes, for a sample that a remembered wildcard delete
 // covers, that delete's tombstone, which the key still takes if it holds
-// something older; refused tells the caller the sample itself lost. The
-// key must be locked.
-func (s *Store) resolve(smp Sample, o origin) (Sample, bool) {
-	if o == fromWildcard {
+// something older; refused tells the caller the sample itself lost. It
+// returns smp itself when nothing covers it (the common case, without a
+// copy). The key must be locked.
+func (s *Store) resolve(smp *Sample, o origin) (*Sample, bool) {
+	if o == fromWildcard || s.wildcards.idx.count.Load() == 0 {
 		return smp, false
 	}
 	wts, ok := s.wildcards.idx.covering(smp.Key, smp.Timestamp)
@@ -254,7 +259,7 @@ func (s *Store) resolve(smp Sample, o origin) (Sample, bool) {
 		return smp, false
 	}
 	refused := smp.Kind == KindPut || smp.Timestamp != wts
-	return Sample{Key: smp.Key, Timestamp: wts, Kind: KindDelete}, refused
+	return &Sample{Key: smp.Key, Timestamp: wts, Kind: KindDelete}, refused
 }
 
 // outcome decides last-writer-wins: whether smp is to be written over the

@@ -51,7 +51,10 @@ type ScanOptions struct {
 // few KiB long; a backend whose technology cannot store a key returns an
 // error that wraps ErrInvalidKey.
 //
-// Backends do not compare timestamps: the Store decides what to write. All
+// Backends do not compare timestamps: the Store decides what to write,
+// except through the optional NewerWriter capability, where the backend
+// compares timestamps and writes in one step (the Store still decides
+// everything else). All
 // methods are safe for concurrent use. Slices passed in (values) are not
 // retained after a call returns; slices returned are owned by the caller.
 // After Close, every method returns an error that wraps ErrClosed.

@@ -3,10 +3,12 @@
 // backend (memory.New, rocksdb.Open, s3.Open) and hand it to strata.Open.
 //
 // The shape is that of database/sql/driver: a small required interface,
-// Backend, and optional capabilities (Batcher, Conditional, Aser) that the
-// Store discovers by type assertion. Validation, defaults, last-writer-wins,
-// tombstones, closed state and statistics live once, in the Store, so
-// backends stay small: they store entries under keys and scan key prefixes.
+// Backend, and optional capabilities (Batcher, Conditional, NewerWriter,
+// Aser) that the Store discovers by type assertion. Validation, defaults,
+// last-writer-wins, tombstones, closed state and statistics live once, in
+// the Store, so backends stay small: they store entries under keys and
+// scan key prefixes. NewerWriter is the one place where a backend compares
+// timestamps, for speed, and only in the one step of a write.
 //
 // Every backend passes backendtest.RunConformanceTests and reports
 // backendtest.RunBenchmarks.

@@ -37,6 +37,7 @@ type Backend struct {
 	others []*grocksdb.ColumnFamilyHandle
 	h      handles    // C objects of the read paths
 	cache  *metaCache // nil when disabled
+	locks  *keyLocks  // the writes' locks when the cache is disabled, else nil
 	life   *lifecycle
 	gate   writeGate // stops writes after an I/O error
 
@@ -49,6 +50,8 @@ var (
 	_ backend.Backend = (*Backend)(nil)
 	_ backend.Batcher = (*Backend)(nil)
 	_ backend.Aser    = (*Backend)(nil)
+
+	_ backend.NewerWriter = (*Backend)(nil)
 )
 
 // Open opens the RocksDB database in dir. A nil opts means the defaults
@@ -86,6 +89,9 @@ func Open(dir string, opts *Options) (*Backend, error) {
 		}
 	}
 	b := &Backend{dir: dir, path: path, opts: o, native: newNativeOptions(&o), cache: newMetaCache(o.MetaCacheEntries)}
+	if b.cache == nil {
+		b.locks = newKeyLocks()
+	}
 	b.native.logTo(dir, !o.ReadOnly)
 	if err := b.openDB(exists); err != nil {
 		b.native.destroy()
@@ -96,7 +102,7 @@ func Open(dir string, opts *Options) (*Backend, error) {
 	}
 	b.sync = grocksdb.NewDefaultWriteOptions()
 	b.sync.SetSync(true)
-	b.h = newHandles(b.db, b.data, b.meta)
+	b.h = newHandles(b.db, b.native.write, b.data, b.meta)
 	b.life = newLifecycle(b.release)
 	return b, nil
 }

@@ -25,11 +25,13 @@ func BenchmarkInterleaved(b *testing.B) {
 	}{
 		{"Put", 100, putOp},
 		{"Get", 100, getOp},
+		{"Lookup", 100, lookupOp},
 		{"Scan10k", 1, scanOp},
+		{"ApplyBatch100", 1, batchOp},
 	}
 	for _, p := range pairs {
 		b.Run(p.op, func(b *testing.B) {
-			raw, store := p.make(b, "raw"), p.make(b, "store")
+			store, raw := p.make(b, "store"), p.make(b, "raw") // store first: it may skip
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 			var t interleavedTotals

@@ -275,7 +275,7 @@ func printRatios() {
 	targets := []struct {
 		op     string
 		target float64
-	}{{"Put", 0.8}, {"Get", 0.8}, {"Scan10k", 0.7}}
+	}{{"Put", 0.9}, {"Get", 0.8}, {"Lookup", 0.9}, {"Scan10k", 0.95}, {"ApplyBatch100", 0.85}}
 	for _, t := range targets {
 		raw := median(results.wall[t.op+"/raw"])
 		for _, variant := range []string{"backend", "store", "store-nocache"} {
@@ -284,13 +284,13 @@ func printRatios() {
 			if raw == 0 || v == 0 {
 				continue
 			}
-			fmt.Fprintf(os.Stdout, "ratio %s %s/raw throughput = %.2f (cpu %.2f), target ≥ %.1f\n",
+			fmt.Fprintf(os.Stdout, "ratio %s %s/raw throughput = %.2f (cpu %.2f), target ≥ %.2f\n",
 				t.op, variant, raw/v, median(results.cpu[t.op+"/raw"])/median(results.cpu[name]), t.target)
 		}
 	}
 	for _, t := range targets {
 		if r := results.interleaved[t.op]; r.rawWall > 0 {
-			fmt.Fprintf(os.Stdout, "ratio %s store/raw throughput, interleaved = %.2f (thread cpu %.2f), target ≥ %.1f\n",
+			fmt.Fprintf(os.Stdout, "ratio %s store/raw throughput, interleaved = %.2f (thread cpu %.2f), target ≥ %.2f\n",
 				t.op, r.wallRatio(), r.cpuRatio(), t.target)
 		}
 	}

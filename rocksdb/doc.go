@@ -32,9 +32,13 @@
 // and the block cache. Stat is usually not even that: the Backend keeps a
 // bounded cache of the latest metadata of the keys it wrote or stat'ed
 // (Options.MetaCacheEntries), which is exact because RocksDB's lock makes
-// this process the database's only writer. The Store calls Stat before
-// every write (last writer wins), so this cache is what keeps a Store put
-// close to a raw RocksDB put.
+// this process the database's only writer. The Store compares timestamps
+// before every write (last writer wins) through backend.NewerWriter: the
+// Backend compares with the cached metadata and writes under the lock of
+// the key's cache shard, one lookup in all (a batch: one per key, and one
+// RocksDB WriteBatch built in one call); without the cache, one call to
+// RocksDB reads, compares and writes. This is what keeps a Store put close
+// to a raw RocksDB put.
 //
 // A Scan seeks to the larger of its prefix and ScanOptions.Start and stops
 // at the prefix's end (RocksDB's iterate upper bound), so it reads the range

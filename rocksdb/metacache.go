@@ -25,7 +25,8 @@ type metaCache struct {
 	shards []metaShard
 }
 
-// metaShards is the number of shards (a power of two).
+// metaShards is the number of shards (a power of two, at most 64: sets of
+// shards are bits of a uint64).
 const metaShards = 64
 
 type metaShard struct {
@@ -33,7 +34,8 @@ type metaShard struct {
 	cur  map[string]*cachedMeta
 	old  map[string]*cachedMeta
 	half int
-	_    [32]byte // keeps neighbouring shards' locks off one cache line
+	rec  []byte   // a record being written under mu (PutIfNewer)
+	_    [40]byte // keeps neighbouring shards' locks off one cache line
 }
 
 // cachedMeta is what Stat returns for a key, or that the key is absent.
@@ -91,23 +93,26 @@ func (s *metaShard) get(key string) (*cachedMeta, bool) {
 	return nil, false
 }
 
-// set records key's metadata; s.mu must be held.
-func (s *metaShard) set(key string, v cachedMeta) {
+// set records key's metadata and returns where it is kept, which stays
+// key's entry while s.mu is held and the shard has fewer than half
+// inserts; s.mu must be held.
+func (s *metaShard) set(key string, v cachedMeta) *cachedMeta {
 	if m, ok := s.cur[key]; ok {
 		*m = v
-		return
+		return m
 	}
 	if m, ok := s.old[key]; ok {
 		delete(s.old, key)
 		*m = v
 		s.insert(strings.Clone(key), m)
-		return
+		return m
 	}
 	m := new(cachedMeta)
 	*m = v
 	// The key is cloned so that the cache never pins a larger string the
 	// caller sliced it from.
 	s.insert(strings.Clone(key), m)
+	return m
 }
 
 func (s *metaShard) insert(key string, m *cachedMeta) {

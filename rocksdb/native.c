@@ -127,3 +127,63 @@ strata_slice strata_iter_value(strata_iter* s) {
 	v.data = rocksdb_iter_value(s->it, &v.len);
 	return v;
 }
+
+// strata_put writes key with val into cf, in one call; it returns
+// RocksDB's error, or NULL.
+char* strata_put(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
+	rocksdb_column_family_handle_t* cf, const char* key, size_t klen,
+	const char* val, size_t vlen) {
+	char* err = NULL;
+	rocksdb_put_cf(db, wo, cf, key, klen, val, vlen, &err);
+	return err;
+}
+
+// strata_write_rep writes the serialized WriteBatch rep (len bytes, of
+// n records), in one call; it returns RocksDB's error, or NULL.
+char* strata_write_rep(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
+	const char* rep, size_t len, int n) {
+	char* err = NULL;
+	rocksdb_writebatch_t* wb = rocksdb_writebatch_create_from(rep, len);
+	if (rocksdb_writebatch_count(wb) != n) {
+		err = strdup("Invalid argument: strata: a serialized batch of the wrong count");
+	} else {
+		rocksdb_write(db, wo, wb, &err);
+	}
+	rocksdb_writebatch_destroy(wb);
+	return err;
+}
+
+// strata_put_if_newer writes the record rec under key unless the key
+// holds a record whose timestamp is at or after rec's, in one call. The
+// timestamp of a record is its bytes [2, 26) (backend.AppendRecord),
+// whose byte order is the timestamps' order. The first cap bytes of the
+// record the key held (if any) are copied into buf, for the caller to
+// decode; a record too short to hold a timestamp, or of another version,
+// is not written over.
+strata_cas_result strata_put_if_newer(rocksdb_t* db, const rocksdb_readoptions_t* ro,
+	const rocksdb_writeoptions_t* wo, rocksdb_column_family_handle_t* cf,
+	const char* key, size_t klen, const char* rec, size_t rlen, char* buf, size_t cap) {
+	strata_cas_result r = {0, 0, 0, 0, NULL};
+	rocksdb_pinnableslice_t* h = rocksdb_get_pinned_cf(db, ro, cf, key, klen, &r.err);
+	if (r.err != NULL) {
+		return r;
+	}
+	if (h != NULL) {
+		size_t len;
+		const char* v = rocksdb_pinnableslice_value(h, &len);
+		r.found = 1;
+		r.len = len;
+		memcpy(buf, v, len < cap ? len : cap);
+		int newer = len >= STRATA_RECORD_TS_END + 1 && rlen >= STRATA_RECORD_TS_END &&
+			v[0] == rec[0] &&
+			memcmp(rec + STRATA_RECORD_TS, v + STRATA_RECORD_TS, STRATA_RECORD_TS_END - STRATA_RECORD_TS) > 0;
+		rocksdb_pinnableslice_destroy(h);
+		if (!newer) {
+			return r;
+		}
+	}
+	r.tried = 1;
+	rocksdb_put_cf(db, wo, cf, key, klen, rec, rlen, &r.err);
+	r.written = r.err == NULL;
+	return r;
+}

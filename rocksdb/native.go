@@ -17,8 +17,10 @@ import (
 // The read paths call RocksDB's C API through the helpers of native.c,
 // which do in one call what grocksdb's wrappers do in three (a point read:
 // get, value, destroy) or in four per entry (an iterator step: valid, key,
-// value, next), without grocksdb's allocations per call. Writes, opening
-// and everything else go through grocksdb.
+// value, next), without grocksdb's allocations per call. So do the writes
+// of user keys that the Store makes through backend.NewerWriter (a put, a
+// batch of puts, a compare-and-put). Opening and everything else go
+// through grocksdb.
 //
 // grocksdb v1.7.14 exports no accessor for the C objects it wraps; it
 // keeps each in the first field of its handle (DB.c, ColumnFamilyHandle.c),
@@ -30,6 +32,8 @@ var (
 	_ [4*unsafe.Sizeof(uintptr(0)) - unsafe.Sizeof(grocksdb.DB{})]struct{}
 	_ [unsafe.Sizeof(grocksdb.ColumnFamilyHandle{}) - unsafe.Sizeof(uintptr(0))]struct{}
 	_ [unsafe.Sizeof(uintptr(0)) - unsafe.Sizeof(grocksdb.ColumnFamilyHandle{})]struct{}
+	_ [unsafe.Sizeof(grocksdb.WriteOptions{}) - unsafe.Sizeof(uintptr(0))]struct{}
+	_ [unsafe.Sizeof(uintptr(0)) - unsafe.Sizeof(grocksdb.WriteOptions{})]struct{}
 )
 
 func nativeDB(db *grocksdb.DB) *C.rocksdb_t {
@@ -40,17 +44,22 @@ func nativeFamily(h *grocksdb.ColumnFamilyHandle) *C.rocksdb_column_family_handl
 	return *(**C.rocksdb_column_family_handle_t)(unsafe.Pointer(h))
 }
 
-// handles are the C objects that the read paths use; valid until the
+func nativeWriteOptions(o *grocksdb.WriteOptions) *C.rocksdb_writeoptions_t {
+	return *(**C.rocksdb_writeoptions_t)(unsafe.Pointer(o))
+}
+
+// handles are the C objects that the native paths use; valid until the
 // Backend releases the database.
 type handles struct {
 	db   *C.rocksdb_t
-	ro   *C.rocksdb_readoptions_t // default read options, shared
+	ro   *C.rocksdb_readoptions_t  // default read options, shared
+	wo   *C.rocksdb_writeoptions_t // the Backend's write options (owned by nativeOptions)
 	data *C.rocksdb_column_family_handle_t
 	meta *C.rocksdb_column_family_handle_t // nil when b.meta is
 }
 
-func newHandles(db *grocksdb.DB, data, meta *grocksdb.ColumnFamilyHandle) handles {
-	h := handles{db: nativeDB(db), ro: C.rocksdb_readoptions_create(), data: nativeFamily(data)}
+func newHandles(db *grocksdb.DB, wo *grocksdb.WriteOptions, data, meta *grocksdb.ColumnFamilyHandle) handles {
+	h := handles{db: nativeDB(db), ro: C.rocksdb_readoptions_create(), wo: nativeWriteOptions(wo), data: nativeFamily(data)}
 	if meta != nil {
 		h.meta = nativeFamily(meta)
 	}

@@ -52,6 +52,30 @@ typedef struct {
 
 strata_slice strata_iter_value(strata_iter* s);
 
+char* strata_put(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
+	rocksdb_column_family_handle_t* cf, const char* key, size_t klen,
+	const char* val, size_t vlen);
+
+char* strata_write_rep(rocksdb_t* db, const rocksdb_writeoptions_t* wo,
+	const char* rep, size_t len, int n);
+
+// Where a record's timestamp lies: bytes [STRATA_RECORD_TS,
+// STRATA_RECORD_TS_END) (see backend.AppendRecord).
+#define STRATA_RECORD_TS 2
+#define STRATA_RECORD_TS_END 26
+
+typedef struct {
+	int found;   // the key held a record, of length len
+	int tried;   // the write was tried (err is the write's)
+	int written; // the record was written
+	size_t len;
+	char* err;   // RocksDB's error, to release with rocksdb_free
+} strata_cas_result;
+
+strata_cas_result strata_put_if_newer(rocksdb_t* db, const rocksdb_readoptions_t* ro,
+	const rocksdb_writeoptions_t* wo, rocksdb_column_family_handle_t* cf,
+	const char* key, size_t klen, const char* rec, size_t rlen, char* buf, size_t cap);
+
 // recovery.cc: an info logger that writes path with write(2) and ignores
 // errors (rotated to path.old past max bytes; 0: never), to hand to
 // rocksdb_options_set_info_log and then free; and DB::Resume, which

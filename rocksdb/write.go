@@ -2,7 +2,7 @@ package rocksdb
 
 import (
 	"context"
-	"slices"
+	"math/bits"
 
 	"github.com/linxGnu/grocksdb"
 
@@ -24,6 +24,9 @@ func (b *Backend) Put(ctx context.Context, key string, e backend.Entry) error {
 		return recordError("put", key, err)
 	}
 	if b.cache == nil {
+		mu := b.locks.of(key)
+		mu.Lock()
+		defer mu.Unlock()
 		if err := b.db.PutCF(b.native.write, b.data, keyBytes(key), rec); err != nil {
 			return b.writeError("put", key, err)
 		}
@@ -47,6 +50,9 @@ func (b *Backend) Remove(ctx context.Context, key string) error {
 	}
 	defer b.leaveWrite()
 	if b.cache == nil {
+		mu := b.locks.of(key)
+		mu.Lock()
+		defer mu.Unlock()
 		if err := b.db.DeleteCF(b.native.write, b.data, keyBytes(key)); err != nil {
 			return b.writeError("remove", key, err)
 		}
@@ -94,6 +100,7 @@ func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
 		wb.PutCF(b.data, keyBytes(op.Key), rec) // copied into the batch
 	}
 	if b.cache == nil {
+		defer b.locks.unlock(b.locks.lock(ops))
 		if err := b.db.Write(b.native.write, wb); err != nil {
 			return b.writeError("write batch", first, err)
 		}
@@ -119,23 +126,27 @@ func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
 }
 
 // lockShards locks the cache shards of the ops' keys, in index order so
-// that concurrent batches cannot deadlock, and returns their indexes.
-func (b *Backend) lockShards(ops []backend.Op) []int {
-	idx := make([]int, 0, min(len(ops), metaShards))
+// that concurrent batches cannot deadlock, and returns their set, one bit
+// per shard.
+func (b *Backend) lockShards(ops []backend.Op) uint64 {
+	var set uint64
 	for _, op := range ops {
-		idx = append(idx, b.cache.shardIndex(op.Key))
+		set |= 1 << b.cache.shardIndex(op.Key)
 	}
-	slices.Sort(idx)
-	idx = slices.Compact(idx)
-	for _, i := range idx {
-		b.cache.shards[i].mu.Lock()
-	}
-	return idx
+	b.lockShardSet(set)
+	return set
 }
 
-func (b *Backend) unlockShards(idx []int) {
-	for _, i := range idx {
-		b.cache.shards[i].mu.Unlock()
+// lockShardSet locks the cache shards of set, in index order.
+func (b *Backend) lockShardSet(set uint64) {
+	for w := set; w != 0; w &= w - 1 {
+		b.cache.shards[bits.TrailingZeros64(w)].mu.Lock()
+	}
+}
+
+func (b *Backend) unlockShards(set uint64) {
+	for w := set; w != 0; w &= w - 1 {
+		b.cache.shards[bits.TrailingZeros64(w)].mu.Unlock()
 	}
 }
 

@@ -30,6 +30,43 @@ var writes = map[string]func(b *Backend, key string) error{
 		return b.WriteBatch(bg, []backend.Op{{Key: key, Entry: textEntry("new", 2)}})
 	},
 	"PutMeta": func(b *Backend, key string) error { return b.PutMeta(bg, key, []byte("new")) },
+	"PutIfNewer": func(b *Backend, key string) error {
+		_, err := b.PutIfNewer(bg, key, textEntry("new", 2))
+		return err
+	},
+	"WriteBatchIfNewer": func(b *Backend, key string) error {
+		return b.WriteBatchIfNewer(bg, []backend.Op{{Key: key, Entry: textEntry("new", 2)}}, make([]backend.Prior, 1))
+	},
+}
+
+// TestNewerWriterStopped: while writes are stopped (and over a read-only
+// backend), a NewerWriter call that has nothing to write answers as Stat
+// would, with or without the cache; one that has is refused.
+func TestNewerWriterStopped(t *testing.T) {
+	for _, entries := range []int{0, -1} {
+		dir := filepath.Join(t.TempDir(), "db")
+		b, err := Open(dir, &Options{CreateIfMissing: true, MetaCacheEntries: entries})
+		require.NoError(t, err)
+		require.NoError(t, b.Put(bg, "k", textEntry("v", 5)))
+		stopWrites(b, errInjected)
+		older := textEntry("old", 4)
+		p, err := b.PutIfNewer(bg, "k", older)
+		require.NoError(t, err, "cache entries %d", entries)
+		require.Equal(t, backend.Prior{Entry: backend.Entry{Encoding: "text/plain", Timestamp: stamp(5)}, Found: true}, p)
+		require.NoError(t, b.WriteBatchIfNewer(bg, []backend.Op{{Key: "k", Entry: older}}, make([]backend.Prior, 1)))
+		_, err = b.PutIfNewer(bg, "k", textEntry("new", 6))
+		require.ErrorIs(t, err, ErrWritesStopped)
+		require.NoError(t, b.Close(bg))
+
+		b, err = Open(dir, &Options{ReadOnly: true, MetaCacheEntries: entries})
+		require.NoError(t, err)
+		p, err = b.PutIfNewer(bg, "k", older)
+		require.NoError(t, err)
+		require.False(t, p.Written)
+		_, err = b.PutIfNewer(bg, "k", textEntry("new", 6))
+		require.ErrorIs(t, err, backend.ErrReadOnly)
+		require.NoError(t, b.Close(bg))
+	}
 }
 
 // stopWrites closes the gate as a write failing with err would, and

@@ -1,0 +1,150 @@
+package strata
+
+import (
+	"context"
+	"sync"
+
+	"github.com/stratakv/strata/backend"
+)
+
+// Over a backend with backend.NewerWriter (and without conditional
+// writes), the Store hands the last-writer-wins comparison to the backend,
+// which makes it in the same step as the write, with one lookup of the
+// key: what applyKey and applyRun do with a Stat and then a Put or a
+// WriteBatch, the functions below do with one call. Everything else is
+// decided as there, from the state the backend compared with (Prior):
+// remembered wildcard deletes (resolve, under the key's lock), new
+// timestamps for local writes, results, statistics and notifications.
+
+// applyKeyNewer is applyKey over a NewerWriter.
+func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Result, error) {
+	bkey := s.backendKey(smp.Key)
+	mu := s.locks.of(smp.Key)
+	mu.Lock()
+	defer mu.Unlock()
+	for restamps := 0; ; {
+		eff, refused := s.resolve(smp, o)
+		if o == fromLocal && refused && restamps < maxRestamps {
+			// A remembered wildcard delete at or after our time beats
+			// this local write: stamp it again past the delete and
+			// whatever the key holds.
+			cur, _, found, err := s.stat(ctx, bkey)
+			if err != nil {
+				return Outdated, wrapErr("apply", smp.Key, err)
+			}
+			beat := eff.Timestamp
+			if found && cur.Timestamp.Compare(beat) > 0 {
+				beat = cur.Timestamp
+			}
+			s.restamp(smp, beat)
+			restamps++
+			continue
+		}
+		e := entryOf(*eff)
+		p, err := s.newer.PutIfNewer(ctx, bkey, e)
+		if err != nil {
+			return Outdated, wrapErr("apply", smp.Key, err)
+		}
+		res, _ := outcome(*eff, refused, p.Entry, p.Found)
+		if !p.Written {
+			if o == fromLocal && restamps < maxRestamps {
+				// The key holds a sample at or after our time.
+				beat := eff.Timestamp
+				if p.Entry.Timestamp.Compare(beat) > 0 {
+					beat = p.Entry.Timestamp
+				}
+				s.restamp(smp, beat)
+				restamps++
+				continue
+			}
+			s.stats.outdated.Add(1)
+			return Outdated, nil
+		}
+		s.applied(*eff, e, res)
+		return res, nil
+	}
+}
+
+// applyRunNewer is applyRun over a NewerWriter: the whole run is decided
+// and written in one backend call, under the locks of its keys. It is not
+// for local writes (which may need new timestamps), and it replaces the
+// samples of run by what resolve substitutes for them.
+func (s *Store) applyRunNewer(ctx context.Context, run []Sample, o origin) ([]Result, error) {
+	results := make([]Result, len(run))
+	defer s.locks.unlock(s.lockKeys(run))
+	sc := getNewerScratch(len(run))
+	defer putNewerScratch(sc)
+	ops, prior, refused := sc.ops, sc.prior, sc.refused
+	for i := range run {
+		eff, r := s.resolve(&run[i], o)
+		if eff != &run[i] {
+			run[i] = *eff
+		}
+		refused[i] = r
+		op := &ops[i]
+		op.Key = s.backendKey(run[i].Key)
+		op.Entry = entryOf(run[i])
+	}
+	if err := s.newer.WriteBatchIfNewer(ctx, ops, prior); err != nil {
+		return results, wrapErr("apply batch", run[0].Key, err)
+	}
+	// What applied does per sample, with the counters added once for the
+	// run, before the notifications.
+	var puts, deletes, bytes, outdated uint64
+	for i := range prior {
+		p := &prior[i]
+		if !p.Written {
+			outdated++
+			results[i] = Outdated
+			continue
+		}
+		res, _ := outcome(run[i], refused[i], p.Entry, p.Found)
+		results[i] = res
+		if res == Outdated {
+			outdated++
+		}
+		if e := &ops[i].Entry; e.Deleted {
+			deletes++
+		} else {
+			puts++
+			bytes += uint64(len(e.Value))
+		}
+	}
+	s.stats.puts.Add(puts)
+	s.stats.deletes.Add(deletes)
+	s.stats.bytesWritten.Add(bytes)
+	s.stats.outdated.Add(outdated)
+	for i := range prior {
+		if prior[i].Written {
+			s.watchers.notify(run[i])
+		}
+	}
+	return results, nil
+}
+
+// newerScratch holds what applyRunNewer hands the backend; reused across
+// runs.
+type newerScratch struct {
+	ops     []backend.Op
+	prior   []backend.Prior
+	refused []bool
+}
+
+var newerScratches = sync.Pool{New: func() any { return new(newerScratch) }}
+
+func getNewerScratch(n int) *newerScratch {
+	sc := newerScratches.Get().(*newerScratch)
+	if cap(sc.ops) < n {
+		sc.ops, sc.prior, sc.refused = make([]backend.Op, n), make([]backend.Prior, n), make([]bool, n)
+	}
+	sc.ops, sc.prior, sc.refused = sc.ops[:n], sc.prior[:n], sc.refused[:n]
+	return sc
+}
+
+func putNewerScratch(sc *newerScratch) {
+	if cap(sc.ops) > maxScratch {
+		return
+	}
+	clear(sc.ops) // keeps no value alive
+	newerScratches.Put(sc)
+}

@@ -1,0 +1,367 @@
+package rocksdb
+
+// #include <stdlib.h>
+// #include "native.h"
+import "C"
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/stratakv/strata/backend"
+)
+
+// maxRecordHeader bounds the length of a record's header (backend.AppendRecord):
+// version, flags, timestamp, the encoding's length and the encoding.
+const maxRecordHeader = 2 + 24 + 2 + backend.MaxEncodingLen
+
+// The timestamp of a record lies where native.c compares it.
+var (
+	_ [C.STRATA_RECORD_TS - 2]struct{}
+	_ [C.STRATA_RECORD_TS_END - 2 - 24]struct{}
+)
+
+// PutIfNewer implements backend.NewerWriter, with one lookup of the key:
+// in the metadata cache, under the lock of the key's shard that every
+// write of the key holds (reading the database on a miss); without the
+// cache, in one call to RocksDB that reads, compares and writes.
+func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (backend.Prior, error) {
+	if err := b.enter(ctx, "put", key); err != nil {
+		return backend.Prior{}, err
+	}
+	defer b.life.leave()
+	if b.cache == nil {
+		mu := b.locks.of(key)
+		mu.Lock()
+		defer mu.Unlock()
+		return b.putIfNewerNative(key, &e)
+	}
+	s := b.cache.shard(key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.get(key)
+	if !ok {
+		cur, found, err := b.lookup("put", key, false)
+		if err != nil {
+			return backend.Prior{}, err
+		}
+		v := cachedMeta{absent: true}
+		if found {
+			v = metaOf(&cur)
+		}
+		m = s.set(key, v)
+	}
+	var p backend.Prior
+	if !m.absent {
+		p.Entry, p.Found = m.entry(), true
+		if e.Timestamp.Compare(m.ts) <= 0 {
+			return p, nil
+		}
+	}
+	if err := b.putRecord(key, &e, &s.rec); err != nil {
+		s.forget(key)
+		return p, err
+	}
+	if cap(s.rec) > maxPooledBuffer {
+		s.rec = nil
+	}
+	*m = metaOf(&e)
+	p.Written = true
+	return p, nil
+}
+
+// putRecord writes e under key through the write gate, in one call,
+// with its record in buf (nil: a buffer of the pool).
+func (b *Backend) putRecord(key string, e *backend.Entry, buf *[]byte) error {
+	if err := b.gateNewer("put", key); err != nil {
+		return err
+	}
+	defer b.gate.mu.RUnlock()
+	if buf == nil {
+		buf = getBuffer(&b.recordBufs, 512)
+		defer putBuffer(&b.recordBufs, buf)
+	}
+	rec, err := backend.AppendRecord((*buf)[:0], *e)
+	*buf = rec
+	if err != nil {
+		return recordError("put", key, err)
+	}
+	k := keyBytes(key)
+	if err := cError(C.strata_put(b.h.db, b.h.wo, b.h.data, bytesPtr(k), C.size_t(len(k)), bytesPtr(rec), C.size_t(len(rec)))); err != nil {
+		return b.writeError("put", key, err)
+	}
+	return nil
+}
+
+// gateNewer is enterWrite for a NewerWriter call that has entered already
+// and has decided to write: a nil error must be paired with
+// b.gate.mu.RUnlock().
+func (b *Backend) gateNewer(op, key string) error {
+	if b.opts.ReadOnly {
+		return errReadOnly(op, key)
+	}
+	return b.gateWrite(op, key)
+}
+
+// putIfNewerNative is PutIfNewer without the cache, under the key's lock
+// (b.locks): one call to RocksDB
+// (strata_put_if_newer) while writes flow; a lookup, then a write if the
+// entry is newer, over a read-only backend or while writes are stopped,
+// so that an entry that is not newer is answered as Stat would.
+func (b *Backend) putIfNewerNative(key string, e *backend.Entry) (backend.Prior, error) {
+	if b.opts.ReadOnly || b.gate.stopped.Load() != nil || b.gateWrite("put", key) != nil {
+		cur, found, err := b.lookup("put", key, false)
+		if err != nil {
+			return backend.Prior{}, err
+		}
+		p := backend.Prior{Entry: cur, Found: found}
+		if found && e.Timestamp.Compare(cur.Timestamp) <= 0 {
+			return p, nil
+		}
+		if err := b.putRecord(key, e, nil); err != nil {
+			return p, err
+		}
+		p.Written = true
+		return p, nil
+	}
+	defer b.gate.mu.RUnlock()
+	wbuf := getBuffer(&b.recordBufs, 512)
+	defer putBuffer(&b.recordBufs, wbuf)
+	rec, err := backend.AppendRecord((*wbuf)[:0], *e)
+	*wbuf = rec
+	if err != nil {
+		return backend.Prior{}, recordError("put", key, err)
+	}
+	// The record the key held is read into rbuf up to its header's
+	// longest length: its value is not needed.
+	rbuf := getBuffer(&b.readBufs, readBufferSize)
+	defer putBuffer(&b.readBufs, rbuf)
+	head := (*rbuf)[:min(len(*rbuf), maxRecordHeader)]
+	k := keyBytes(key)
+	r := C.strata_put_if_newer(b.h.db, b.h.ro, b.h.wo, b.h.data, bytesPtr(k), C.size_t(len(k)),
+		bytesPtr(rec), C.size_t(len(rec)), bytesPtr(head), C.size_t(len(head)))
+	if err := cError(r.err); err != nil {
+		if r.tried == 0 {
+			return backend.Prior{}, nativeError("put", key, err)
+		}
+		return backend.Prior{}, b.writeError("put", key, err)
+	}
+	var p backend.Prior
+	if r.found != 0 {
+		// A header cut short fails to decode; so does one that
+		// strata_put_if_newer did not compare, which it never writes over.
+		cur, err := backend.DecodeRecord(head[:min(int(r.len), len(head))], false)
+		if err != nil {
+			return backend.Prior{}, recordError("put", key, err)
+		}
+		p.Entry, p.Found = cur, true
+	}
+	p.Written = r.written != 0
+	return p, nil
+}
+
+// WriteBatchIfNewer implements backend.NewerWriter: one lookup per key (in
+// the metadata cache, under the locks of the keys' shards, or in the
+// database), then one RocksDB WriteBatch of the ops to write, built in one
+// call.
+func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior []backend.Prior) error {
+	first := ""
+	if len(ops) > 0 {
+		first = ops[0].Key
+	}
+	if err := b.enter(ctx, "write batch", first); err != nil {
+		return err
+	}
+	defer b.life.leave()
+	if len(prior) != len(ops) {
+		return fmt.Errorf("rocksdb: write batch %q: %d ops and %d priors", first, len(ops), len(prior))
+	}
+	for _, op := range ops {
+		if op.Remove {
+			return fmt.Errorf("rocksdb: write batch %q: a remove in a batch of puts if newer", op.Key)
+		}
+	}
+	if len(ops) == 0 {
+		return nil
+	}
+	var d batchDecision
+	if b.cache == nil {
+		defer b.locks.unlock(b.locks.lock(ops))
+	} else {
+		var small [128]uint8
+		d.shards = small[:0]
+		if len(ops) > len(small) {
+			d.shards = make([]uint8, 0, len(ops))
+		}
+		var set uint64
+		for _, op := range ops {
+			i := b.cache.shardIndex(op.Key)
+			d.shards = append(d.shards, uint8(i))
+			set |= 1 << i
+		}
+		b.lockShardSet(set)
+		defer b.unlockShards(set)
+		// The states are the cache's entries, updated as the ops are
+		// decided, unless the batch could evict some of them before it
+		// is written.
+		d.inPlace = len(ops) <= b.cache.shards[0].half
+	}
+	n, err := b.decideBatch(ops, prior, &d)
+	if err != nil || n == 0 {
+		return err
+	}
+	if err := b.writePuts(ops, prior, n, first); err != nil {
+		if b.cache != nil {
+			for _, op := range ops {
+				b.cache.shard(op.Key).forget(op.Key)
+			}
+		}
+		return err
+	}
+	if b.cache != nil && !d.inPlace {
+		for k, v := range d.states {
+			b.cache.shard(k).set(k, v)
+		}
+	}
+	return nil
+}
+
+// batchDecision holds the states of the keys of a batch being decided:
+// in the cache itself (inPlace), or in states.
+type batchDecision struct {
+	inPlace bool
+	states  map[string]cachedMeta
+	shards  []uint8 // the cache shard of each op's key
+}
+
+// decideBatch fills prior, compares each op with its key's state and
+// records the state the op leaves, and returns how many ops are to be
+// written. With d.inPlace, the cache's entries change before the write:
+// the caller forgets the ops' keys if it fails.
+func (b *Backend) decideBatch(ops []backend.Op, prior []backend.Prior, d *batchDecision) (int, error) {
+	if !d.inPlace {
+		d.states = make(map[string]cachedMeta, len(ops))
+	}
+	n := 0
+	for i := range ops {
+		op := &ops[i]
+		var shard *metaShard
+		if b.cache != nil {
+			shard = &b.cache.shards[d.shards[i]]
+		}
+		st, m, err := b.batchState(op.Key, shard, d)
+		if err != nil {
+			if d.inPlace {
+				for _, op := range ops[:i] {
+					b.cache.shard(op.Key).forget(op.Key)
+				}
+			}
+			return 0, err
+		}
+		p := backend.Prior{}
+		if !st.absent {
+			p.Entry, p.Found = st.entry(), true
+		}
+		if !p.Found || op.Entry.Timestamp.Compare(st.ts) > 0 {
+			p.Written = true
+			n++
+			st = metaOf(&op.Entry)
+		}
+		prior[i] = p
+		if d.inPlace {
+			*m = st
+		} else {
+			d.states[op.Key] = st
+		}
+	}
+	return n, nil
+}
+
+// batchState returns key's state as the ops decided so far leave it and,
+// with d.inPlace, the cache entry that holds it; shard is key's cache
+// shard (nil without the cache).
+func (b *Backend) batchState(key string, shard *metaShard, d *batchDecision) (cachedMeta, *cachedMeta, error) {
+	if d.inPlace {
+		if m, ok := shard.get(key); ok {
+			return *m, m, nil
+		}
+	} else {
+		if st, ok := d.states[key]; ok {
+			return st, nil, nil
+		}
+		if shard != nil {
+			if m, ok := shard.get(key); ok {
+				return *m, nil, nil
+			}
+		}
+	}
+	cur, found, err := b.lookup("write batch", key, false)
+	if err != nil {
+		return cachedMeta{}, nil, err
+	}
+	st := cachedMeta{absent: true}
+	if found {
+		st = metaOf(&cur)
+	}
+	if d.inPlace {
+		return st, shard.set(key, st), nil
+	}
+	return st, nil, nil
+}
+
+// writePuts writes the n ops that prior marks written, in one WriteBatch,
+// through the write gate. The batch is built here, in RocksDB's own
+// serialized form (writeBatchRep), and handed over in one call and one
+// copy, where appending each put costs a call of its own.
+func (b *Backend) writePuts(ops []backend.Op, prior []backend.Prior, n int, first string) error {
+	if err := b.gateNewer("write batch", first); err != nil {
+		return err
+	}
+	defer b.gate.mu.RUnlock()
+	buf := getBuffer(&b.recordBufs, 512)
+	defer putBuffer(&b.recordBufs, buf)
+	rep, err := appendWriteBatchRep((*buf)[:0], ops, prior, n)
+	*buf = rep
+	if err != nil {
+		return err
+	}
+	if err := cError(C.strata_write_rep(b.h.db, b.h.wo, bytesPtr(rep), C.size_t(len(rep)), C.int(n))); err != nil {
+		return b.writeError("write batch", first, err)
+	}
+	return nil
+}
+
+// RocksDB's serialized WriteBatch (db/write_batch.cc, the form the
+// write-ahead log keeps): a header of a sequence number (fixed64, zero
+// until RocksDB assigns it) and a count of records (fixed32), both little
+// endian, then the records. A put in the default column family (the
+// data family) is the type kTypeValue, then the key and the value, each
+// as a varint32 length and the bytes. TestWriteBatchRep checks it against
+// the batches RocksDB builds.
+const (
+	writeBatchHeader = 12
+	typeValue        = 0x1
+)
+
+// appendWriteBatchRep appends the serialized WriteBatch of the n ops that
+// prior marks written, with their records as values.
+func appendWriteBatchRep(dst []byte, ops []backend.Op, prior []backend.Prior, n int) ([]byte, error) {
+	dst = binary.LittleEndian.AppendUint64(dst, 0)
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(n))
+	for i := range ops {
+		if !prior[i].Written {
+			continue
+		}
+		op := &ops[i]
+		dst = append(dst, typeValue)
+		dst = binary.AppendUvarint(dst, uint64(len(op.Key)))
+		dst = append(dst, op.Key...)
+		dst = binary.AppendUvarint(dst, uint64(backend.RecordSize(op.Entry)))
+		var err error
+		if dst, err = backend.AppendRecord(dst, op.Entry); err != nil {
+			return dst, recordError("write batch", op.Key, err)
+		}
+	}
+	return dst, nil
+}
