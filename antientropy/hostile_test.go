@@ -72,6 +72,9 @@ func TestHostileAnswersRefused(t *testing.T) {
 type hostilePeer struct {
 	r        *Replica
 	requests int
+	L        int64 // the reference, fixed at the first request so that the
+	// answers stay in one sub-interval however long the test takes
+	fixed bool
 }
 
 func (h *hostilePeer) Broadcast(context.Context, []byte) error { return nil }
@@ -83,7 +86,10 @@ func (h *hostilePeer) Request(_ context.Context, _ string, msg []byte) ([]byte, 
 	}
 	r := h.r
 	kind, _, rd := readHeader(msg, DefaultMaxMessageSize)
-	L := r.reference()
+	if !h.fixed {
+		h.L, h.fixed = r.reference(), true
+	}
+	L := h.L
 	sub := r.cfg.firstSub(r.cfg.eraAt(L).hotStart)
 	switch kind {
 	case msgDigestRequest:
