@@ -79,7 +79,7 @@ func getBenchEnv(b *testing.B) *benchEnv {
 		if e.loader, benchErr = s3.Open(bg, client, e.bucket, &s3.Options{Concurrency: 64, Logger: quiet}); benchErr != nil {
 			return
 		}
-		if e.store, benchErr = strata.Open(bg, e.be, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1}); benchErr != nil {
+		if e.store, benchErr = strata.Open(bg, e.be, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1, WildcardRefresh: -1}); benchErr != nil {
 			return
 		}
 		plain := s3.Options{Prefix: "plain", InlineValues: -1, Logger: quiet}
@@ -91,7 +91,7 @@ func getBenchEnv(b *testing.B) *benchEnv {
 		if e.plainLoader, benchErr = s3.Open(bg, client, e.bucket, &plain); benchErr != nil {
 			return
 		}
-		if e.plainStore, benchErr = strata.Open(bg, pb, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1}); benchErr != nil {
+		if e.plainStore, benchErr = strata.Open(bg, pb, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1, WildcardRefresh: -1}); benchErr != nil {
 			return
 		}
 		exact := s3.Options{Prefix: "exact", SingleWriter: true, Logger: quiet}
@@ -103,7 +103,7 @@ func getBenchEnv(b *testing.B) *benchEnv {
 		if e.exactLoader, benchErr = s3.Open(bg, client, e.bucket, &exact); benchErr != nil {
 			return
 		}
-		e.exactStore, benchErr = strata.Open(bg, xb, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1})
+		e.exactStore, benchErr = strata.Open(bg, xb, &strata.Options{KeyExpr: "bench/**", Logger: quiet, GCInterval: -1, WildcardRefresh: -1})
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)
