@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package strata is an embeddable store for timestamped key/value samples,
 // in the style of Eclipse Zenoh's storages.
 //

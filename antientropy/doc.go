@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package antientropy replicates a strata.Store: replicas of the same key
 // space keep each other aligned by anti-entropy, over a transport that the
 // caller supplies.

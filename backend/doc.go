@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package backend is the contract between the Store and a storage
 // technology. It is for people who write backends; users of strata open a
 // backend (memory.New, rocksdb.Open, s3.Open) and hand it to strata.Open.

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package hlc implements the hybrid logical clock that timestamps every
 // sample in strata, compatible with Eclipse Zenoh's uhlc: the same time
 // format, the same IDs, the same order and the same string form, so

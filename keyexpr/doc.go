@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package keyexpr implements key expressions: the patterns, compatible with
 // Eclipse Zenoh's, that name sets of keys in strata.
 //

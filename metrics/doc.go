@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package metrics exports the statistics of a strata Store and of an
 // antientropy Replica to Prometheus, as prometheus.Collector values built
 // on github.com/prometheus/client_golang. Only programs that import this

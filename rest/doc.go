@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package rest serves a strata.Store over HTTP with the API of Zenoh's
 // REST plugin, so that its clients (curl scripts, zenoh-go-http-client,
 // browser pages) work unchanged against a strata store:

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package rocksdb is a durable strata backend on RocksDB, through
 // github.com/linxGnu/grocksdb (cgo; RocksDB 7.8 and grocksdb v1.7.14).
 // Open a database with Open and hand the Backend to strata.Open; the Store

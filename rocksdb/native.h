@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Helpers that batch RocksDB's C API calls, so that a point read or a run
 // of iterator steps costs one call from Go instead of one per accessor.
 #ifndef STRATA_ROCKSDB_NATIVE_H

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // What RocksDB's C API (7.8) lacks and the Backend needs: an info logger
 // that a full disk cannot crash, and DB::Resume.
 #include <fcntl.h>

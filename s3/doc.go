@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package s3 is the strata backend for S3-compatible object stores (MinIO,
 // AWS S3, and others), built on github.com/minio/minio-go/v7. It is for
 // users who hand a backend to strata.Open:

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package antientropytest holds what tests of replication share: a fake
 // clock, two stores wired as replicas over an in-memory network, a state
 // comparison, and RunPairTests, the convergence suite any pair of stores

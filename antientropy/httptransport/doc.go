@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package httptransport carries antientropy messages over HTTP with
 // net/http, so that replicas in different processes replicate out of the
 // box: a Handler serves a replica's incoming broadcasts and requests, and

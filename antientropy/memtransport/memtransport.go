@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package memtransport is an in-memory antientropy.Transport for tests,
 // simulations and benchmarks: a Network of endpoints that deliver messages
 // by calling the receiving replica directly, with seeded fault injection

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package natstransport carries antientropy messages over NATS
 // (github.com/nats-io/nats.go), the message system that many deployments
 // already run: replicas of one key space need only a NATS connection

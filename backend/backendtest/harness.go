@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package backendtest is the conformance suite and the benchmark suite that
 // every strata backend runs: memory and RocksDB always, S3 against a real
 // MinIO. A backend's test file supplies a HarnessMaker of a few lines and

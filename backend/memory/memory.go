@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package memory is a volatile, in-process backend: the default for tests,
 // examples and demos, and the reference that the conformance suite is
 // written against. Everything is lost when the process ends or the backend

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command strata looks inside strata stores, moves data between them and
 // serves them over HTTP. Stores are named by URL, as strata.OpenURL reads
 // them:

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command quickstart shows a strata Store on the in-memory backend: puts,
 // a wildcard get, a wildcard delete, and a late, stale sample that the
 // store refuses because a newer delete already covers its key.

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command restrouter serves a strata Store over HTTP with the API of
 // Zenoh's REST plugin (package rest), so that Zenoh's REST clients work
 // against it unchanged, and replicates it with its peers by anti-entropy

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command warehouse shows two replicas of one key space staying aligned
 // through a network partition. The edge replica runs in the warehouse, on
 // RocksDB: its robots write their poses and battery levels there, and

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package hlctest gives tests a physical clock that moves only when told,
 // to drive hlc.Clock, a strata.Store's tombstone lifespan or a replica's
 // eras without sleeping.

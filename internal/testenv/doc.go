@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package testenv gives tests the servers and settings of the test
 // environment: whether the run is in CI, the shared S3 server that
 // internal/cmd/withminio starts, private MinIO servers for tests that need

@@ -1,3 +1,6 @@
+// Copyright 2026 The strata Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command withminio runs a command with a private MinIO server, the one
 // that `make test` and `make bench` share between test packages:
 //
