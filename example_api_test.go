@@ -12,6 +12,21 @@ import (
 	"github.com/stratakv/strata/backend/memory"
 )
 
+func ExampleStore_PutEncoded() {
+	ctx := context.Background()
+	store, _ := strata.Open(ctx, memory.New(), &strata.Options{KeyExpr: "demo/**"})
+	defer store.Close(ctx)
+	store.PutEncoded(ctx, "demo/robot/1/pose", []byte(`{"x":1}`), "application/json")
+	store.PutEncoded(ctx, "demo/robot/1/name", []byte("Rosie"), "text/plain;charset=utf-8")
+
+	for smp, err := range store.Get(ctx, "demo/robot/1/*") {
+		fmt.Println(smp.Key, smp.Encoding, string(smp.Value), err)
+	}
+	// Output:
+	// demo/robot/1/name text/plain;charset=utf-8 Rosie <nil>
+	// demo/robot/1/pose application/json {"x":1} <nil>
+}
+
 func ExampleStore_Lookup() {
 	ctx := context.Background()
 	store, _ := strata.Open(ctx, memory.New(), &strata.Options{KeyExpr: "demo/**"})
