@@ -4,7 +4,6 @@
 package hlc
 
 import (
-	"strings"
 	"time"
 )
 
@@ -78,21 +77,7 @@ func (t Timestamp) AppendRFC3339(b []byte) []byte {
 // (fewer fractional digits, upper-case IDs); every timestamp uhlc formats
 // with "{:#}" parses here. Errors satisfy errors.Is(err,
 // ErrInvalidTimestamp), and also ErrInvalidID when the ID part is at fault.
-func ParseRFC3339(s string) (Timestamp, error) {
-	slash := strings.IndexByte(s, '/')
-	if slash < 0 {
-		return Timestamp{}, invalidTimestamp(s, "missing '/'")
-	}
-	tm, reason := parseRFC3339(s[:slash])
-	if reason != "" {
-		return Timestamp{}, invalidTimestamp(s, reason)
-	}
-	id, reason := parseID(s[slash+1:])
-	if reason != "" {
-		return Timestamp{}, invalidTimestampID(s, reason)
-	}
-	return Timestamp{Time: tm, ID: id}, nil
-}
+func ParseRFC3339(s string) (Timestamp, error) { return parseTimestamp(s, parseRFC3339) }
 
 // parseRFC3339 parses the time part, or returns why s is not one.
 func parseRFC3339(s string) (NTP64, string) {

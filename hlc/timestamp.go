@@ -68,7 +68,10 @@ func (t Timestamp) appendString(b []byte) []byte {
 // lowercase hexadecimal, no leading zeros, at most 32 digits, not zero.
 // Errors satisfy errors.Is(err, ErrInvalidTimestamp), and also ErrInvalidID
 // when the ID part is at fault.
-func Parse(s string) (Timestamp, error) {
+func Parse(s string) (Timestamp, error) { return parseTimestamp(s, parseTime) }
+
+// parseTimestamp parses "<time>/<id>", the time part by parseTime.
+func parseTimestamp(s string, parseTime func(string) (NTP64, string)) (Timestamp, error) {
 	slash := strings.IndexByte(s, '/')
 	if slash < 0 {
 		return Timestamp{}, invalidTimestamp(s, "missing '/'")

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/nats-io/nats.go"
 
@@ -60,26 +59,6 @@ func loadSecurity(f *serveFlags) (security, error) {
 		sec.clientTLS, err = httptransport.ClientTLSConfig("", "", "")
 	}
 	return sec, err
-}
-
-// parsePeers parses "name=http://host:port,..." into names and the URLs
-// of the peers' replication endpoints.
-func parsePeers(s string) (map[string]string, error) {
-	peers := map[string]string{}
-	for p := range strings.SplitSeq(s, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		name, u, ok := strings.Cut(p, "=")
-		if !ok || name == "" || !(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
-			return nil, fmt.Errorf("-peers: %q is not name=http://host:port", p)
-		}
-		if _, dup := peers[name]; dup {
-			return nil, fmt.Errorf("-peers: %q is listed twice", name)
-		}
-		peers[name] = strings.TrimSuffix(u, "/") + replicationPath
-	}
-	return peers, nil
 }
 
 // transport is the replication transport the flags choose: HTTP to

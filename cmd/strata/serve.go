@@ -114,8 +114,10 @@ replication stops and the store closes.`,
 
 func runServe(ctx context.Context, e *env, fl any, args []string) error {
 	f := fl.(*serveFlags)
-	peers, err := parsePeers(f.peers)
-	if err == nil {
+	peers, err := httptransport.ParsePeers(f.peers, replicationPath)
+	if err != nil {
+		err = fmt.Errorf("-peers: %w", err)
+	} else {
 		err = checkReplicationFlags(f, peers)
 	}
 	if err != nil {

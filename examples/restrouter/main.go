@@ -165,8 +165,8 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	var err error
-	if cfg.peers, err = parsePeers(peers); err != nil {
-		return cfg, err
+	if cfg.peers, err = httptransport.ParsePeers(peers, replicationPath); err != nil {
+		return cfg, fmt.Errorf("-peers: %w", err)
 	}
 	if err := checkStoreURL(cfg.store); err != nil {
 		return cfg, err
@@ -191,26 +191,6 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		return cfg, errors.New("-tls-ca needs -tls-cert and -tls-key (mutual TLS)")
 	}
 	return cfg, nil
-}
-
-// parsePeers parses "name=http://host:port,..." into names and the URLs
-// of the peers' replication endpoints.
-func parsePeers(s string) (map[string]string, error) {
-	peers := map[string]string{}
-	for p := range strings.SplitSeq(s, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		name, u, ok := strings.Cut(p, "=")
-		if !ok || name == "" || !(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
-			return nil, fmt.Errorf("-peers: %q is not name=http://host:port", p)
-		}
-		if _, dup := peers[name]; dup {
-			return nil, fmt.Errorf("-peers: %q is listed twice", name)
-		}
-		peers[name] = strings.TrimSuffix(u, "/") + replicationPath
-	}
-	return peers, nil
 }
 
 // checkStoreURL refuses, before anything starts, a store this build cannot
