@@ -207,6 +207,9 @@ func literalPrefix(expr keyexpr.KeyExpr) string {
 // the literal strip prefix, the rest of sel is matched against the backend
 // key directly, without building the full key.
 func (s *Store) matcher(sel keyexpr.KeyExpr) func(bkey string) bool {
+	if m := s.subtreeMatcher(sel); m != nil {
+		return m
+	}
 	strip := s.cfg.strip
 	if rest, ok := keyexpr.StripPrefix(sel.String(), strip); ok && strip != "" && rest != "" {
 		if relative, err := keyexpr.Parse(rest); err == nil {
@@ -220,4 +223,45 @@ func (s *Store) matcher(sel keyexpr.KeyExpr) func(bkey string) bool {
 		}
 	}
 	return func(bkey string) bool { return sel.Matches(s.fullKey(bkey)) }
+}
+
+// subtreeMatcher returns, for the most common selector, "L/**" with L
+// literal, a test that needs no key-expression matching: a key matches
+// when it is L or under L, with no verbatim ('@') chunk below L (which
+// "**" never matches). It returns nil for any other selector.
+func (s *Store) subtreeMatcher(sel keyexpr.KeyExpr) func(bkey string) bool {
+	str := sel.String()
+	lit, ok := strings.CutSuffix(str, "/**")
+	if !ok || lit == "" || lit != sel.NonWildPrefix() {
+		return nil
+	}
+	strip := s.cfg.strip
+	var base string // lit as a backend key; "" with root: every key is under it
+	root := false
+	switch rest, under := keyexpr.StripPrefix(lit, strip); {
+	case strip == "":
+		base = lit
+	case !under:
+		return nil
+	case rest == "":
+		root = true
+	default:
+		base = rest
+	}
+	return func(bkey string) bool {
+		if root {
+			return !hasVerbatimChunk(bkey)
+		}
+		if bkey == base {
+			return true
+		}
+		return len(bkey) > len(base) && bkey[len(base)] == '/' && bkey[:len(base)] == base &&
+			!hasVerbatimChunk(bkey[len(base)+1:])
+	}
+}
+
+// hasVerbatimChunk reports whether a key holds a chunk that starts with
+// '@'.
+func hasVerbatimChunk(key string) bool {
+	return strings.HasPrefix(key, "@") || strings.Contains(key, "/@")
 }

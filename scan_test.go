@@ -107,3 +107,40 @@ func TestGetMatchesLikeKeyexpr(t *testing.T) {
 	require.Equal(t, []string{"site/b/@v"}, f2.keys("site/**/@v"))
 	require.Equal(t, []string{"site/b/@v"}, f2.keys("site/*/@v"))
 }
+
+// The selectors "L/**" take a fast path that matches no key expression:
+// it must agree with keyexpr on every key, verbatim chunks included, with
+// and without a strip prefix.
+func TestSubtreeSelectorsMatchLikeKeyexpr(t *testing.T) {
+	keys := []string{"site", "site/a", "site/a/b", "site/ab", "site/a/@v", "site/@v", "site/@v/a", "site/a/b/@w/c", "site/b/a"}
+	for _, strip := range []string{"", "site"} {
+		f := open(t, strata.Options{KeyExpr: "site/**", StripPrefix: strip})
+		fv := open(t, strata.Options{KeyExpr: "site/@v/**", StripPrefix: strip})
+		fw := open(t, strata.Options{KeyExpr: "site/**/@v", StripPrefix: strip})
+		fx := open(t, strata.Options{KeyExpr: "site/*/b/@w/c", StripPrefix: strip})
+		for _, k := range keys {
+			for _, g := range []*fixture{f, fv, fw, fx} {
+				if keyexpr.MustParse(g.store.KeyExpr()).Matches(k) {
+					_, err := g.store.Put(bg, k, []byte(k))
+					require.NoError(t, err)
+				}
+			}
+		}
+		for _, sel := range []string{"site/**", "site/a/**", "site/@v/**", "site/a/b/**", "site/b/**"} {
+			for _, g := range []*fixture{f, fv, fw, fx} {
+				want := []string{}
+				scope := keyexpr.MustParse(g.store.KeyExpr())
+				for _, k := range keys {
+					if scope.Matches(k) && keyexpr.MustParse(sel).Matches(k) {
+						want = append(want, k)
+					}
+				}
+				got := g.keys(sel)
+				if got == nil {
+					got = []string{}
+				}
+				require.Equal(t, want, got, "selector %q on %q, strip %q", sel, g.store.KeyExpr(), strip)
+			}
+		}
+	}
+}
