@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,12 +71,21 @@ func (s *natsServer) url() string { return fmt.Sprintf("nats://127.0.0.1:%d", s.
 // connect connects to s, and only s (not to the other servers of its
 // cluster that it learns of), reconnecting for ever.
 func connect(t *testing.T, s *natsServer) *nats.Conn {
+	// The client calls its handlers from a goroutine of its own, also
+	// after Close returns: they log only while the test runs.
+	var ended atomic.Bool
+	logf := func(format string, args ...any) {
+		if !ended.Load() {
+			t.Logf(format, args...)
+		}
+	}
 	nc, err := nats.Connect(s.url(), nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond), nats.Timeout(5*time.Second),
 		nats.IgnoreDiscoveredServers(),
-		nats.DisconnectErrHandler(func(c *nats.Conn, err error) { t.Logf("connection to %s lost: %v", s.url(), err) }),
-		nats.ReconnectHandler(func(c *nats.Conn) { t.Logf("connection to %s restored", c.ConnectedUrl()) }))
+		nats.DisconnectErrHandler(func(c *nats.Conn, err error) { logf("connection to %s lost: %v", s.url(), err) }),
+		nats.ReconnectHandler(func(c *nats.Conn) { logf("connection to %s restored", c.ConnectedUrl()) }))
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
+	t.Cleanup(func() { ended.Store(true) }) // runs before nc.Close
 	return nc
 }
 
