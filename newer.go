@@ -27,10 +27,13 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 	defer mu.Unlock()
 	for restamps := 0; ; {
 		eff, refused := s.resolve(smp, o)
-		if o == fromLocal && refused && restamps < maxRestamps {
+		if o == fromLocal && refused {
 			// A remembered wildcard delete at or after our time beats
 			// this local write: stamp it again past the delete and
 			// whatever the key holds.
+			if restamps == maxRestamps {
+				return Outdated, errKeptNewer(smp.Key)
+			}
 			cur, _, found, err := s.stat(ctx, bkey)
 			if err != nil {
 				return Outdated, wrapErr("apply", smp.Key, err)
@@ -50,8 +53,11 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 		}
 		res, _ := outcome(*eff, refused, p.Entry, p.Found)
 		if !p.Written {
-			if o == fromLocal && restamps < maxRestamps {
+			if o == fromLocal {
 				// The key holds a sample at or after our time.
+				if restamps == maxRestamps {
+					return Outdated, errKeptNewer(smp.Key)
+				}
 				beat := eff.Timestamp
 				if p.Entry.Timestamp.Compare(beat) > 0 {
 					beat = p.Entry.Timestamp

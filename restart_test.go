@@ -4,13 +4,16 @@
 package strata_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/backend"
 	"github.com/stratakv/strata/backend/memory"
+	"github.com/stratakv/strata/hlc"
 )
 
 // After a restart, Put and Delete take effect even when the store holds
@@ -77,4 +80,31 @@ func TestLocalWritesWinAfterRestart(t *testing.T) {
 			require.Empty(t, f.get("a/**"), "a wildcard Delete took effect on every key")
 		})
 	}
+}
+
+// aheadOfEveryStamp is a backend whose every key always holds a sample
+// newer than anything the clock issued: another process writing ahead of
+// this one's clock, without end.
+type aheadOfEveryStamp struct {
+	backend.Backend
+	clock *hlc.Clock
+}
+
+func (a aheadOfEveryStamp) Stat(ctx context.Context, key string) (backend.Entry, error) {
+	return backend.Entry{Timestamp: hlc.Timestamp{Time: a.clock.Last() + 1000, ID: hlc.ID{9}}, Deleted: true}, nil
+}
+
+// A local write that cannot win says so: it never reports success for a
+// write that changed nothing.
+func TestLocalWriteThatKeepsLosingIsAnError(t *testing.T) {
+	ft := newFakeTime()
+	clock := newClock(ft, 1)
+	s, err := strata.Open(bg, aheadOfEveryStamp{memory.New(), clock}, &strata.Options{KeyExpr: "a/**", Clock: clock, GCInterval: -1})
+	require.NoError(t, err)
+	defer s.Close(bg)
+	_, err = s.Put(bg, "a/k", []byte("v"))
+	require.ErrorIs(t, err, backend.ErrConflict)
+	require.ErrorContains(t, err, "kept holding newer samples")
+	_, err = s.Delete(bg, "a/k")
+	require.ErrorIs(t, err, backend.ErrConflict)
 }

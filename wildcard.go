@@ -79,7 +79,7 @@ func (s *Store) deleteWild(ctx context.Context, smp *Sample, local bool) (Result
 		// clock was behind what the store holds): delete again, later.
 		s.restamp(smp, newer)
 	}
-	return Outdated, fmt.Errorf("strata: delete %q: the store kept holding newer samples after %d new timestamps", smp.Key, maxRestamps)
+	return Outdated, errKeptNewer(smp.Key)
 }
 
 // maxRestamps bounds how often a local write is stamped again because the

@@ -214,8 +214,11 @@ func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, er
 			return triedRes, nil
 		}
 		res, ok := outcome(eff, refused, cur, found)
-		if o == fromLocal && (!ok || refused) && restamps < maxRestamps {
+		if o == fromLocal && (!ok || refused) {
 			// Something at or after our time beats this local write.
+			if restamps == maxRestamps {
+				return Outdated, errKeptNewer(smp.Key)
+			}
 			beat := eff.Timestamp
 			if found && cur.Timestamp.Compare(beat) > 0 {
 				beat = cur.Timestamp
@@ -241,9 +244,6 @@ func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, er
 		}
 		s.applied(eff, e, res)
 		return res, nil
-	}
-	if restamps >= maxRestamps {
-		return Outdated, fmt.Errorf("strata: apply %q: the key kept holding newer samples after %d new timestamps", smp.Key, maxRestamps)
 	}
 	return Outdated, fmt.Errorf("strata: apply %q: %d conflicting writes in a row: %w", smp.Key, maxConflicts, backend.ErrConflict)
 }
@@ -322,4 +322,11 @@ func (s *Store) write(ctx context.Context, bkey string, e backend.Entry, v backe
 		return s.cond.PutIfVersion(ctx, bkey, e, v)
 	}
 	return s.b.Put(ctx, bkey, e)
+}
+
+// errKeptNewer: a local write was stamped again maxRestamps times and the
+// key still held something newer (other processes writing ahead of this
+// one's clock). It never reports success for a write that changed nothing.
+func errKeptNewer(key string) error {
+	return fmt.Errorf("strata: write %q: the key kept holding newer samples after %d new timestamps: %w", key, maxRestamps, backend.ErrConflict)
 }
