@@ -6,7 +6,6 @@ package antientropy
 import (
 	"slices"
 
-	"github.com/stratakv/strata"
 )
 
 // A crowded sub-interval (crowdEvents events or more) is split by hash
@@ -40,17 +39,21 @@ type hashIndex struct {
 // and merges them in, so that a write costs the next alignment O(n)
 // copying, not n hashes.
 func (l *eventLog) hashIndexLocked(s int64) []hashRef {
-	b := l.subs[s]
-	if b == nil || int(b.nPut+b.nDel) < crowdEvents {
+	from, to := l.cfg.subKey(s), l.cfg.subKey(s+1)
+	all := l.rangeSums(from, to)
+	n := int(all.nPut + all.nDel)
+	x := l.crowded[s]
+	if n < crowdEvents {
+		delete(l.crowded, s)
 		return nil
 	}
-	x := l.crowded[s]
 	switch {
 	case x == nil:
-		idx := make([]hashRef, 0, b.nPut+b.nDel)
-		for ref := b.head; ref != 0; ref = l.at(ref).next {
-			idx = append(idx, hashRef{h: l.hashOf(l.at(ref)), ref: ref})
-		}
+		idx := make([]hashRef, 0, n)
+		l.time.ascendRange(from, to, nil, func(ref uint32) bool {
+			idx = append(idx, hashRef{h: l.at(ref).hash, ref: ref})
+			return true
+		})
 		slices.SortFunc(idx, compareHashRefs)
 		x = &hashIndex{sorted: idx}
 		l.crowded[s] = x
@@ -62,11 +65,11 @@ func (l *eventLog) hashIndexLocked(s int64) []hashRef {
 		var added []hashRef
 		for ref := range dirty {
 			if e := l.at(ref); e.key != "" && l.cfg.subOf(e.time) == s {
-				added = append(added, hashRef{h: l.hashOf(e), ref: ref})
+				added = append(added, hashRef{h: e.hash, ref: ref})
 			}
 		}
 		slices.SortFunc(added, compareHashRefs)
-		idx := make([]hashRef, 0, b.nPut+b.nDel)
+		idx := make([]hashRef, 0, n)
 		i := 0
 		for _, hr := range x.sorted {
 			if dirty[hr.ref] {
@@ -90,7 +93,7 @@ func (l *eventLog) touch(s int64, ref uint32) {
 	if x == nil {
 		return
 	}
-	if x.dirty = append(x.dirty, ref); len(x.dirty) > len(x.sorted)/4 || l.subs[s] == nil {
+	if x.dirty = append(x.dirty, ref); len(x.dirty) > len(x.sorted)/4 {
 		delete(l.crowded, s) // rebuilding costs less
 	}
 }
@@ -155,16 +158,12 @@ func (l *eventLog) bucketSumsLocked(n node, L int64) (fps [1 << hashBits]fingerp
 // L, from the hash index if the sub-interval is crowded.
 func (l *eventLog) forEachInSubLocked(n node, L int64, fn func(s int64, e *entry, h uint64), wantHash bool) {
 	s := n.lo
-	b := l.subs[s]
-	if b == nil {
-		return
-	}
 	dels := l.cfg.deletesCount(l.cfg.intervalOfSub(s), L)
 	if wantHash || n.bits > 0 {
 		if idx := l.hashIndexLocked(s); idx != nil {
 			for _, hr := range bucketRange(idx, n) {
 				e := l.at(hr.ref)
-				if !dels && e.kind() == strata.KindDelete {
+				if !dels && e.isDelete() {
 					continue
 				}
 				fn(s, e, hr.h)
@@ -172,17 +171,10 @@ func (l *eventLog) forEachInSubLocked(n node, L int64, fn func(s int64, e *entry
 			return
 		}
 	}
-	for ref := b.head; ref != 0; ref = l.at(ref).next {
-		e := l.at(ref)
-		if !dels && e.kind() == strata.KindDelete {
-			continue
+	l.time.ascendRange(l.cfg.subKey(s), l.cfg.subKey(s+1), nil, func(ref uint32) bool {
+		if e := l.at(ref); (dels || !e.isDelete()) && n.matches(e.hash) {
+			fn(s, e, e.hash)
 		}
-		var h uint64
-		if wantHash || n.bits > 0 {
-			if h = l.hashOf(e); !n.matches(h) {
-				continue
-			}
-		}
-		fn(s, e, h)
-	}
+		return true
+	})
 }

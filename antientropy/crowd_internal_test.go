@@ -23,7 +23,7 @@ func TestHashIndexUpdates(t *testing.T) {
 	s := c.subOf(ts(0, 1).Time)
 	L := c.intervalOf(t0) + 10
 	brute := func(n node) (fps [1 << 6]fingerprint, counts [1 << 6]int, listed int) {
-		for ref := l.subs[s].head; ref != 0; ref = l.at(ref).next {
+		l.time.ascendRange(c.subKey(s), c.subKey(s+1), nil, func(ref uint32) bool {
 			h := l.hashOf(l.at(ref))
 			if n.matches(h) {
 				j := h << n.bits >> 58
@@ -31,7 +31,8 @@ func TestHashIndexUpdates(t *testing.T) {
 				counts[j]++
 				listed++
 			}
-		}
+			return true
+		})
 		return
 	}
 	for i := range 3000 {
@@ -48,7 +49,7 @@ func TestHashIndexUpdates(t *testing.T) {
 		}
 		if round%5 == 0 {
 			l.mu.Lock()
-			l.remove(l.subs[s].head)
+			l.remove(l.time.first(c.subKey(s)))
 			l.mu.Unlock()
 		}
 		for _, n := range []node{subNode(s), bucketNode(subNode(s), r.IntN(64))} {

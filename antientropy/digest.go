@@ -20,7 +20,11 @@ type digest struct {
 	limit int // the sender's message limit, from the header (not compared)
 }
 
-// digest computes the log's digest at reference L.
+// digest computes the log's digest at reference L. The warm and hot
+// fingerprints are differences of the prefix sums at their bounds, one
+// descent of the time index per bound, where deletes count (as they do
+// in the latest intervals, unless the tombstone lifespan is shorter than
+// the warm and hot eras).
 func (l *eventLog) digest(L int64) digest {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -28,12 +32,34 @@ func (l *eventLog) digest(L int64) digest {
 	e := c.eraAt(L)
 	d := digest{L: L, warm: make([]fingerprint, c.Warm), hot: make([]fingerprint, c.Hot*c.SubIntervals)}
 	d.cold, _ = l.nodeSumsLocked(rangeNode(0, e.coldEnd), L)
+	dk := l.deleteKey(L)
+	var prev sums
+	var prevKey tkey
+	// fill sets *fp to the fingerprint of the sub-intervals lo..hi, at
+	// reference L, given that lo follows the previous call's hi.
+	fill := func(fp *fingerprint, lo, hi int64) {
+		from, to := c.subKey(lo), c.subKey(hi+1)
+		if from != prevKey {
+			prev = l.time.prefix(from)
+		}
+		next := l.time.prefix(to)
+		if !from.less(dk) {
+			s := next
+			s.minus(&prev)
+			*fp = s.put + s.del
+		} else {
+			*fp, _ = l.sumsAt(from, to, L)
+		}
+		prev, prevKey = next, to
+	}
 	for k := range d.warm {
-		d.warm[k], _ = l.nodeSumsLocked(rangeNode(e.coldEnd+1+int64(k), e.coldEnd+1+int64(k)), L)
+		i := e.coldEnd + 1 + int64(k)
+		fill(&d.warm[k], c.firstSub(i), c.firstSub(i+1)-1)
 	}
 	first := c.firstSub(e.hotStart)
 	for k := range d.hot {
-		d.hot[k], _ = l.nodeSumsLocked(subNode(first+int64(k)), L)
+		s := first + int64(k)
+		fill(&d.hot[k], s, s)
 	}
 	return d
 }

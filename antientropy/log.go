@@ -21,21 +21,22 @@ type event struct {
 	Kind      strata.Kind
 }
 
-// entry is an event as the log stores it, in 40 bytes: the key, the time,
-// the clock ID as an index into a table of the few IDs seen, whether it
-// is a delete, and links to the other events of its sub-interval. Its
-// hash is computed again when needed rather than kept (8 bytes per key).
+// entry is an event as the log stores it, in 40 bytes: the key, the
+// time, the event hash, and the clock ID as an index into a table of the
+// few IDs seen, with whether it is a delete.
 type entry struct {
-	key        string
-	time       hlc.NTP64
-	next, prev uint32 // references in the sub-interval's list; 0 = none
-	meta       uint32 // clock index << 1 | 1 for a delete
+	key  string
+	time hlc.NTP64
+	hash uint64
+	meta uint32 // clock index << 1 | 1 for a delete
 }
 
 func (e *entry) clock() uint32 { return e.meta >> 1 }
 
+func (e *entry) isDelete() bool { return e.meta&1 == 1 }
+
 func (e *entry) kind() strata.Kind {
-	if e.meta&1 == 1 {
+	if e.isDelete() {
 		return strata.KindDelete
 	}
 	return strata.KindPut
@@ -48,11 +49,12 @@ type sums struct {
 	nPut, nDel uint32
 }
 
-func (s *sums) add(e *entry, h uint64, sign int) {
+func (s *sums) addEntry(e *entry, sign int) {
+	h := e.hash
 	if sign < 0 {
 		h = -h
 	}
-	if e.kind() == strata.KindDelete {
+	if e.isDelete() {
 		s.del += h
 		s.nDel += uint32(sign)
 	} else {
@@ -61,57 +63,55 @@ func (s *sums) add(e *entry, h uint64, sign int) {
 	}
 }
 
-// at returns the fingerprint and count that count at reference L for an
-// interval i.
-func (s *sums) at(c *config, i, L int64) (fingerprint, int) {
-	if c.deletesCount(i, L) {
-		return s.put + s.del, int(s.nPut + s.nDel)
-	}
-	return s.put, int(s.nPut)
+func (s *sums) plus(o *sums) {
+	s.put += o.put
+	s.del += o.del
+	s.nPut += o.nPut
+	s.nDel += o.nDel
 }
 
-type subBucket struct {
-	sums
-	head uint32
+func (s *sums) minus(o *sums) {
+	s.put -= o.put
+	s.del -= o.del
+	s.nPut -= o.nPut
+	s.nDel -= o.nDel
 }
 
 const chunkBits = 12 // entries are allocated 4096 at a time
 
 // eventLog is the latest event per key, plus wildcard deletes as events of
-// their own, indexed by key and by sub-interval, with fingerprint sums per
-// sub-interval and per interval. It is safe for concurrent use.
+// their own, indexed by key and by time, with the sums of any range of
+// time at hand (timeindex.go). It is safe for concurrent use.
 type eventLog struct {
 	cfg *config
 
-	mu        sync.Mutex
-	chunks    [][]entry
-	free      []uint32 // references of removed entries, for reuse
-	used      uint32   // references handed out so far
-	table     keyTable
-	subs      map[int64]*subBucket
-	intervals intervalIndex // the intervals holding events, with their sums
-	ids       []hlc.ID
-	idIndex   map[hlc.ID]uint32
-	wild      map[uint32]keyexpr.KeyExpr // wildcard delete events
-	crowded   map[int64]*hashIndex       // hash indices of crowded sub-intervals (crowd.go)
-	scratch   []byte
-	pruned    int64 // deletes of intervals ≤ pruned have left the log
+	mu      sync.Mutex
+	chunks  [][]entry
+	free    []uint32 // references of removed entries, for reuse
+	used    uint32   // references handed out so far
+	table   keyTable
+	time    timeIndex
+	ids     []hlc.ID
+	idIndex map[hlc.ID]uint32
+	wild    map[uint32]keyexpr.KeyExpr // wildcard delete events
+	crowded map[int64]*hashIndex       // hash indices of crowded sub-intervals (crowd.go)
+	scratch []byte
+	pruned  int64 // deletes of intervals ≤ pruned have left the log
 
 	tooLarge *atomic.Uint64 // events too large to list, counted in Stats.TooLarge
 }
 
 func newEventLog(c *config) *eventLog {
 	l := &eventLog{
-		cfg:       c,
-		subs:      map[int64]*subBucket{},
-		intervals: newIntervalIndex(),
-		idIndex:   map[hlc.ID]uint32{},
-		wild:      map[uint32]keyexpr.KeyExpr{},
-		crowded:   map[int64]*hashIndex{},
-		pruned:    -1 << 62,
-		tooLarge:  new(atomic.Uint64),
+		cfg:      c,
+		idIndex:  map[hlc.ID]uint32{},
+		wild:     map[uint32]keyexpr.KeyExpr{},
+		crowded:  map[int64]*hashIndex{},
+		pruned:   -1 << 62,
+		tooLarge: new(atomic.Uint64),
 	}
 	l.table = newKeyTable(func(ref uint32) string { return l.at(ref).key })
+	l.time = newTimeIndex(l.at)
 	return l
 }
 
@@ -186,54 +186,23 @@ func (l *eventLog) observeLocked(key string, ts hlc.Timestamp, kind strata.Kind)
 	if kind == strata.KindDelete {
 		e.meta |= 1
 	}
+	e.hash, l.scratch = l.cfg.eventHash(l.scratch, key, ts, kind)
 	l.link(ref, e)
 }
 
 // hashOf returns the event hash of e.
-func (l *eventLog) hashOf(e *entry) uint64 {
-	var h uint64
-	h, l.scratch = l.cfg.eventHash(l.scratch, e.key, l.timestamp(e), e.kind())
-	return h
-}
+func (l *eventLog) hashOf(e *entry) uint64 { return e.hash }
 
-// link adds the event to its sub-interval and interval.
+// link adds the event to the time index.
 func (l *eventLog) link(ref uint32, e *entry) {
-	h := l.hashOf(e)
-	s := l.cfg.subOf(e.time)
-	b := l.subs[s]
-	if b == nil {
-		b = &subBucket{}
-		l.subs[s] = b
-	}
-	e.prev, e.next = 0, b.head
-	if b.head != 0 {
-		l.at(b.head).prev = ref
-	}
-	b.head = ref
-	b.add(e, h, +1)
-	l.touch(s, ref)
-	l.intervals.add(l.cfg.intervalOfSub(s), e, h, +1)
+	l.time.insert(ref)
+	l.touch(l.cfg.subOf(e.time), ref)
 }
 
-// unlink removes the event from its sub-interval and interval.
+// unlink removes the event from the time index.
 func (l *eventLog) unlink(ref uint32, e *entry) {
-	h := l.hashOf(e)
-	s := l.cfg.subOf(e.time)
-	b := l.subs[s]
-	if e.prev != 0 {
-		l.at(e.prev).next = e.next
-	} else {
-		b.head = e.next
-	}
-	if e.next != 0 {
-		l.at(e.next).prev = e.prev
-	}
-	b.add(e, h, -1)
-	l.touch(s, ref)
-	if b.head == 0 {
-		delete(l.subs, s)
-	}
-	l.intervals.add(l.cfg.intervalOfSub(s), e, h, -1)
+	l.time.remove(ref)
+	l.touch(l.cfg.subOf(e.time), ref)
 }
 
 func (l *eventLog) remove(ref uint32) {
@@ -246,7 +215,10 @@ func (l *eventLog) remove(ref uint32) {
 }
 
 // prune removes the deletes that no longer count at reference L, with one
-// interval of margin for peers whose clocks are behind.
+// interval of margin for peers whose clocks are behind: those of
+// intervals up to L-expiry-1, including any that came after an earlier
+// prune passed their interval. The walk visits only the parts of the
+// time index that hold deletes.
 func (l *eventLog) prune(L int64) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -254,41 +226,19 @@ func (l *eventLog) prune(L int64) int {
 	if limit <= l.pruned {
 		return 0
 	}
-	n := 0
-	for _, i := range l.sortedIntervals() {
-		if i > limit {
-			break
+	end := l.cfg.subKey(l.cfg.firstSub(limit + 1))
+	var dels []uint32
+	l.time.ascendRange(tkey{}, end, func(s *sums) bool { return s.nDel == 0 }, func(ref uint32) bool {
+		if l.at(ref).isDelete() {
+			dels = append(dels, ref)
 		}
-		if iv := l.intervals.get(i); i <= l.pruned || iv == nil || iv.nDel == 0 {
-			continue
-		}
-		for s := l.cfg.firstSub(i); s < l.cfg.firstSub(i+1); s++ {
-			b := l.subs[s]
-			if b == nil || b.nDel == 0 {
-				continue
-			}
-			var dels []uint32
-			for ref := b.head; ref != 0; ref = l.at(ref).next {
-				if l.at(ref).kind() == strata.KindDelete {
-					dels = append(dels, ref)
-				}
-			}
-			for _, ref := range dels {
-				l.remove(ref)
-			}
-			n += len(dels)
-		}
+		return true
+	})
+	for _, ref := range dels {
+		l.remove(ref)
 	}
 	l.pruned = limit
-	return n
-}
-
-// sortedIntervals returns the intervals holding events, in ascending
-// order (and some that emptied since; their sums are zero). The slice is
-// shared, and valid until the log changes: do not modify it.
-func (l *eventLog) sortedIntervals() []int64 {
-	l.intervals.ready()
-	return l.intervals.nums
+	return len(dels)
 }
 
 // lookup returns the log's event for key.

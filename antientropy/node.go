@@ -124,79 +124,40 @@ func (l *eventLog) nodeSums(n node, L int64) (fingerprint, int) {
 }
 
 func (l *eventLog) nodeSumsLocked(n node, L int64) (fingerprint, int) {
-	var fp fingerprint
-	count := 0
-	if n.kind == nodeRange {
-		l.intervals.ready()
-		return l.intervals.rangeAt(l.cfg, n.lo, n.hi, L)
-	}
-	if n.kind == nodeSubs {
-		iv := l.sortedIntervals()
-		for k := lowerBound(iv, l.cfg.intervalOfSub(n.lo)); k < len(iv) && l.cfg.firstSub(iv[k]) <= n.hi; k++ {
-			i := iv[k]
-			if l.cfg.firstSub(i) >= n.lo && l.cfg.firstSub(i+1)-1 <= n.hi {
-				f, c := l.intervals.sums[k].at(l.cfg, i, L)
-				fp += f
-				count += c
-				continue
-			}
-			for s := max(n.lo, l.cfg.firstSub(i)); s < l.cfg.firstSub(i+1) && s <= n.hi; s++ {
-				if b := l.subs[s]; b != nil {
-					f, c := b.at(l.cfg, i, L)
-					fp += f
-					count += c
-				}
-			}
-		}
+	if n.kind == nodeSub && n.bits > 0 {
+		var fp fingerprint
+		count := 0
+		l.forEachInSubLocked(n, L, func(_ int64, _ *entry, h uint64) {
+			fp += h
+			count++
+		}, true)
 		return fp, count
 	}
-	b := l.subs[n.lo]
-	if b == nil {
-		return 0, 0
-	}
-	i := l.cfg.intervalOfSub(n.lo)
-	if n.bits == 0 {
-		return b.at(l.cfg, i, L)
-	}
-	l.forEachLocked(n, L, func(_ int64, _ *entry, h uint64) {
-		fp += h
-		count++
-	})
-	return fp, count
+	from, to := l.spanKeys(n)
+	return l.sumsAt(from, to, L)
 }
 
-func lowerBound(s []int64, v int64) int {
-	i, _ := slices.BinarySearch(s, v)
-	return i
-}
-
-// liveSubsLocked returns the sub-intervals from lo to hi that hold
-// events, in order.
-func (l *eventLog) liveSubsLocked(lo, hi int64) []int64 {
-	var subs []int64
-	iv := l.sortedIntervals()
-	for k := lowerBound(iv, l.cfg.intervalOfSub(lo)); k < len(iv) && l.cfg.firstSub(iv[k]) <= hi; k++ {
-		for s := max(lo, l.cfg.firstSub(iv[k])); s < l.cfg.firstSub(iv[k]+1) && s <= hi; s++ {
-			if l.subs[s] != nil {
-				subs = append(subs, s)
-			}
-		}
-	}
-	return subs
+// spanKeys returns the range of keys of the time index that holds the
+// events of n (of every hash bucket, if n is one).
+func (l *eventLog) spanKeys(n node) (tkey, tkey) {
+	lo, hi := l.cfg.subSpan(n)
+	return l.cfg.subKey(lo), l.cfg.subKey(hi + 1)
 }
 
 // forEachLocked calls fn with every event of n that counts at reference
-// L, in sub-interval order (unordered within one), and its hash when n is
-// a hash bucket (zero otherwise: hashing costs, unless the sub-interval
-// is crowded and indexed by hash).
+// L, with its hash, in sub-interval order (unordered within one).
 func (l *eventLog) forEachLocked(n node, L int64, fn func(s int64, e *entry, h uint64)) {
 	if n.kind == nodeSub {
 		l.forEachInSubLocked(n, L, fn, false)
 		return
 	}
-	for _, s := range l.liveSubsLocked(l.cfg.subSpan(n)) {
-		l.forEachInSubLocked(subNode(s), L, fn, false)
-	}
+	from, to := l.spanKeys(n)
+	l.time.ascendRange(from, to, nil, func(ref uint32) bool {
+		if e := l.at(ref); l.countsAt(e, L) {
+			fn(l.cfg.subOf(e.time), e, e.hash)
+		}
+		return true
+	})
 }
 
 // explore answers about n at reference L, as a responder, in at most
@@ -224,8 +185,10 @@ func (l *eventLog) explore(n node, L int64, maxBytes int) answer {
 	if n.kind != nodeSub {
 		// All the events of a larger node in one crowded sub-interval:
 		// answer with that sub-interval's hash buckets at once.
-		if subs := l.liveSubsLocked(l.cfg.subSpan(n)); len(subs) == 1 {
-			s := subNode(subs[0])
+		from, to := l.spanKeys(n)
+		first, ok := l.nextSub(from, to)
+		if last, _ := l.lastSub(to); ok && first == last {
+			s := subNode(first)
 			a := l.childrenLocked(s, L)
 			a.within = &s
 			return a
@@ -243,7 +206,7 @@ func (l *eventLog) childrenLocked(n node, L int64) answer {
 		fps, counts := l.bucketSumsLocked(n, L)
 		for j := range fps {
 			if counts[j] > 0 {
-				kids = append(kids, child{node: node{kind: nodeSub, lo: n.lo, hi: n.lo, bits: n.bits + hashBits, prefix: n.prefix<<hashBits | uint64(j)}, fp: fps[j], count: counts[j]})
+				kids = append(kids, child{node: bucketNode(n, j), fp: fps[j], count: counts[j]})
 			}
 		}
 	case n.kind == nodeSubs:
@@ -255,26 +218,10 @@ func (l *eventLog) childrenLocked(n node, L int64) answer {
 			}
 		}
 	default:
-		// The non-empty intervals of the range, in at most rangeFanout
-		// groups of consecutive ones.
-		iv := l.sortedIntervals()
-		first := lowerBound(iv, n.lo)
-		last := first
-		for last < len(iv) && iv[last] <= n.hi {
-			last++
-		}
-		var live []int64
-		for k, i := range iv[first:last] {
-			if _, c := l.intervals.sums[first+k].at(l.cfg, i, L); c > 0 {
-				live = append(live, i)
-			}
-		}
-		groups := min(len(live), rangeFanout)
-		for g := range groups {
-			a, b := g*len(live)/groups, (g+1)*len(live)/groups
-			kn := rangeNode(live[a], live[b-1])
-			fp, c := l.nodeSumsLocked(kn, L)
-			kids = append(kids, child{node: kn, fp: fp, count: c})
+		// The intervals of the range that hold events, in at most
+		// rangeFanout runs of about as many events each.
+		for _, g := range l.cutLocked(n.lo, n.hi, int64(l.cfg.SubIntervals), L, rangeFanout, false) {
+			kids = append(kids, child{node: rangeNode(g.first, g.last), fp: g.fp, count: g.count})
 		}
 	}
 	return answer{children: kids}
@@ -283,73 +230,13 @@ func (l *eventLog) childrenLocked(n node, L int64) answer {
 // subGroupsLocked cuts the sub-intervals lo..hi holding events at
 // reference L into at most groups ranges of consecutive ones, of about
 // as many events each, and returns them with their sums. With tile set,
-// the ranges cover lo..hi whole (the first starts at lo, each next one
-// right after the previous, the last ends at hi), so that a peer's events
-// anywhere in lo..hi fall in one of them. Intervals that hold less than
-// half a group are taken whole, from their sums: the cost is in the
-// number of intervals, not of sub-intervals.
+// the ranges cover lo..hi whole, so that a peer's events anywhere in
+// lo..hi fall in one of them (see cutLocked).
 func (l *eventLog) subGroupsLocked(lo, hi, L int64, groups int, tile bool) []child {
-	type unit struct {
-		first, last int64 // sub-intervals
-		fp          fingerprint
-		count       int
-	}
-	c := l.cfg
-	iv := l.sortedIntervals()
-	from := lowerBound(iv, c.intervalOfSub(lo))
-	to := from
-	total := 0
-	for ; to < len(iv) && c.firstSub(iv[to]) <= hi; to++ {
-		_, n := l.intervals.sums[to].at(c, iv[to], L)
-		total += n
-	}
-	var units []unit
-	for k, i := range iv[from:to] {
-		first, last := c.firstSub(i), c.firstSub(i+1)-1
-		fp, n := l.intervals.sums[from+k].at(c, i, L)
-		if n == 0 {
-			continue
-		}
-		if first >= lo && last <= hi && 2*n*groups <= total {
-			units = append(units, unit{first, last, fp, n})
-			continue
-		}
-		for s := max(first, lo); s <= min(last, hi); s++ {
-			if b := l.subs[s]; b != nil {
-				if fp, n := b.at(c, i, L); n > 0 {
-					units = append(units, unit{s, s, fp, n})
-				}
-			}
-		}
-	}
-	groups = min(groups, len(units))
-	kids := make([]child, 0, groups)
-	start, k, acc := lo, 0, 0
-	for g := range groups {
-		// Group g ends where the running count reaches (g+1)/groups of
-		// the total, leaving one unit at least to each later group.
-		goal := (g + 1) * total / groups
-		kid := child{}
-		first := units[k].first
-		for {
-			kid.fp += units[k].fp
-			kid.count += units[k].count
-			acc += units[k].count
-			k++
-			if k == len(units) || len(units)-k == groups-g-1 || (g < groups-1 && acc >= goal) {
-				break
-			}
-		}
-		last := units[k-1].last
-		if tile {
-			first = start
-			if g == groups-1 {
-				last = hi
-			}
-			start = last + 1
-		}
-		kid.node = subsNode(first, last)
-		kids = append(kids, kid)
+	gs := l.cutLocked(lo, hi, 1, L, groups, tile)
+	kids := make([]child, 0, len(gs))
+	for _, g := range gs {
+		kids = append(kids, child{node: subsNode(g.first, g.last), fp: g.fp, count: g.count})
 	}
 	return kids
 }
@@ -359,9 +246,9 @@ func (l *eventLog) subGroupsLocked(lo, hi, L int64, groups int, tile bool) []chi
 // starts at the beginning). Each event comes with its sub-interval, so
 // the caller can resume after any of them. more says whether events are
 // left after the last one returned. The log's mutex is held for one
-// sub-interval at a time, and a page walks only the intervals it takes:
-// serving a page never holds up writes for long, nor costs the length of
-// the history left.
+// sub-interval at a time, and a page walks only the sub-intervals it
+// takes: serving a page never holds up writes for long, nor costs the
+// length of the history left.
 func (l *eventLog) pageEvents(n node, L int64, c cursor, limit int) (evs []event, subs []int64, more bool) {
 	from, to := l.cfg.subSpan(n)
 	if c.started {
@@ -394,23 +281,42 @@ func (l *eventLog) pageEvents(n node, L int64, c cursor, limit int) (evs []event
 func (l *eventLog) nextSubEvents(n node, L, from, to int64, c cursor, buf []event) (int64, []event, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	iv := l.sortedIntervals()
-	for k := lowerBound(iv, l.cfg.intervalOfSub(from)); k < len(iv) && l.cfg.firstSub(iv[k]) <= to; k++ {
-		for s := max(from, l.cfg.firstSub(iv[k])); s < l.cfg.firstSub(iv[k]+1) && s <= to; s++ {
-			if l.subs[s] == nil {
-				continue
+	end := l.cfg.subKey(to + 1)
+	after := func(s int64, e *entry) bool { return !c.started || s > c.sub || e.key > c.key }
+	if n.bits > 0 {
+		// A hash bucket: its part of each sub-interval, from the hash
+		// index if the sub-interval is crowded.
+		for {
+			s, ok := l.nextSub(l.cfg.subKey(from), end)
+			if !ok {
+				return 0, buf, false
 			}
-			l.forEachLocked(node{kind: nodeSub, lo: s, hi: s, bits: n.bits, prefix: n.prefix}, L, func(_ int64, e *entry, _ uint64) {
-				if !c.started || s > c.sub || e.key > c.key {
+			l.forEachInSubLocked(node{kind: nodeSub, lo: s, hi: s, bits: n.bits, prefix: n.prefix}, L, func(_ int64, e *entry, _ uint64) {
+				if after(s, e) {
 					buf = append(buf, l.eventOf(e))
 				}
-			})
+			}, false)
 			if len(buf) > 0 {
 				return s, buf, true
 			}
+			from = s + 1
 		}
 	}
-	return 0, buf, false
+	// One walk of the time index, up to the end of the first sub-interval
+	// that has events to give.
+	found := int64(0)
+	l.time.ascendRange(l.cfg.subKey(from), end, nil, func(ref uint32) bool {
+		e := l.at(ref)
+		s := l.cfg.subOf(e.time)
+		if len(buf) > 0 && s != found {
+			return false
+		}
+		if l.countsAt(e, L) && after(s, e) {
+			buf, found = append(buf, l.eventOf(e)), s
+		}
+		return true
+	})
+	return found, buf, len(buf) > 0
 }
 
 // leafSize is the size of a reply that lists evs as the answer about n.
