@@ -5,7 +5,6 @@ package antientropy
 
 import (
 	"slices"
-
 )
 
 // A crowded sub-interval (crowdEvents events or more) is split by hash
