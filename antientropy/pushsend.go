@@ -190,13 +190,10 @@ func (r *Replica) pushLoop(ctx context.Context) {
 			if err != nil && ctx.Err() == nil {
 				r.cfg.Logger.Debug("antientropy: push failed", "replica", r.cfg.ID, "err", err)
 			}
-			if n == 0 {
-				break // idle: wait for a write to wake the sender
+			if n < pushBusy {
+				break // not a stream: wait for a write to wake the sender
 			}
-			linger = pushLinger
-			if n >= pushBusy {
-				linger = pushLingerBusy
-			}
+			linger = pushLingerBusy
 		}
 	}
 }
