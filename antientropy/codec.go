@@ -14,7 +14,8 @@ import (
 // the remaining input can justify: every count is checked against the
 // bytes left before anything is allocated for it.
 
-func appendString(b []byte, s string) []byte {
+// appendString writes s, a string or bytes, after its length.
+func appendString[S ~string | ~[]byte](b []byte, s S) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
 }

@@ -281,6 +281,18 @@ func newSampleWriter() *sampleWriter {
 	return w
 }
 
+// reset empties w for another message, keeping what it allocated.
+func (w *sampleWriter) reset() {
+	w.body = w.body[:0]
+	w.ids.ids = w.ids.ids[:0]
+	clear(w.ids.index)
+	clear(w.encs)
+	w.encs = w.encs[:0]
+	clear(w.encIx)
+	w.ev.prevKey, w.ev.prevTime = "", 0
+	w.n = 0
+}
+
 // size is an upper bound of the encoded size so far.
 func (w *sampleWriter) size() int {
 	n := w.ids.size() + 3 + len(w.body) + 3
@@ -308,7 +320,7 @@ func (w *sampleWriter) add(smp *strata.Sample) {
 			w.encIx[smp.Encoding] = i
 		}
 		w.body = binary.AppendUvarint(w.body, uint64(i)<<1)
-		w.body = appendString(w.body, string(smp.Value))
+		w.body = appendString(w.body, smp.Value)
 	}
 	w.n++
 }

@@ -6,10 +6,8 @@ package antientropy
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/hlc"
@@ -20,12 +18,14 @@ import (
 // replica) into a bounded buffer; a loop that Run starts sends what is
 // queued in push messages over Transport.Broadcast, as many samples as
 // fit in one message each; peers apply them with Store.ApplyBatch. The
-// hook never waits: when the buffer is full (a slow transport, a burst
-// of writes), the sample is dropped and counted, and the next alignment
-// repairs the difference. Batching is by backlog: a message goes as soon
-// as the previous one has been handed to the transport, with everything
-// queued meanwhile, so that a lone write leaves at once and a burst goes
-// in a few large messages.
+// hook never waits but for the buffer's mutex, which the sender holds
+// only to swap the queue for an empty one: when the buffer is full (a
+// slow transport, a burst of writes), the sample is dropped and counted,
+// and the next alignment repairs the difference. The hook copies a
+// sample's value and nothing more; the sender encodes. Batching is by
+// backlog and a short linger: woken by the first write, the sender waits
+// pushLinger for others, then sends everything queued, so that a lone
+// write leaves at once and a burst goes in a few large messages.
 //
 // A sample the replica applies itself (received by push, fetch or pull)
 // is not pushed again: the replica notes the timestamps and keys it is
@@ -49,19 +49,27 @@ type queued struct {
 // key, value and encoding.
 const pushOverhead = 64
 
-// pusher is the push buffer and what the replica is applying.
+// pusher is the push buffer, the sender's state, and what the replica is
+// applying.
 type pusher struct {
 	mu       sync.Mutex
-	queue    []queued
-	bytes    int                   // of the queue, as pushCost counts
+	queue    pushBatch             // what the hook queued, in order
+	bytes    int                   // of the queue and the batch being sent, as pushCost counts
 	maxBytes int                   // bound of bytes
 	applying map[hlc.Timestamp]int // timestamps of samples being applied from peers
 	keys     map[string]int        // and their keys
 	lastWild hlc.Timestamp         // the latest wildcard delete queued
-	arena    []byte                // where queued values are copied
-	batch    []queued              // what take cuts off the queue; under sending
-	wake     chan struct{}
-	sending  sync.Mutex // one push message at a time, in queue order
+
+	// signalled is set by the first write after the sender last took
+	// the queue, which wakes the sender; later writes only queue.
+	signalled atomic.Bool
+	wake      chan struct{}
+
+	sending sync.Mutex    // one sender at a time, in queue order; guards out, sent, w
+	out     pushBatch     // the batch being sent, swapped with the queue
+	sent    int           // how many of out's samples are sent
+	w       *sampleWriter // reused for every push message
+
 	disabled bool
 	peerMin  atomic.Int64   // the smallest message limit a peer announced
 	tooLarge *atomic.Uint64 // Stats.PushTooLarge
@@ -74,12 +82,10 @@ func newPusher(c *config, tooLarge *atomic.Uint64) *pusher {
 		applying: map[hlc.Timestamp]int{},
 		keys:     map[string]int{},
 		wake:     make(chan struct{}, 1),
+		w:        newSampleWriter(),
 		disabled: c.DisablePush,
 	}
 }
-
-// arenaSize is the size of the buffers queued values are copied into.
-const arenaSize = 64 << 10
 
 // pushBufferMessages is the push buffer's bound, in messages of
 // MaxMessageSize.
@@ -89,12 +95,17 @@ func pushCost(smp *strata.Sample) int {
 	return len(smp.Key) + len(smp.Value) + len(smp.Encoding) + pushOverhead
 }
 
+// copyOutside is the size from which the hook copies a value outside
+// the buffer's mutex, so that other writers do not wait for the copy.
+const copyOutside = 16 << 10
+
 // offer queues smp for pushing, unless the replica is applying it from a
 // peer, it is a wildcard delete's tombstone, its key does not fit in one
 // push message, or the buffer is full (dropped, counted). A value that
 // does not fit in one push message is queued as a marker, without being
-// copied. It runs in the Watch hook: it never waits but for
-// the buffer's mutex.
+// copied. It runs in the Watch hook: it never waits but for the buffer's
+// mutex, allocates nothing in the steady state but for values of
+// copyOutside bytes or more, and wakes the sender only if it is idle.
 func (r *Replica) offer(smp strata.Sample) {
 	p := r.push
 	if p.disabled {
@@ -130,27 +141,22 @@ func (r *Replica) offer(smp strata.Sample) {
 		return
 	}
 	p.bytes += cost
-	if v := q.Value; len(v) > arenaSize/4 {
-		// A large value is copied outside the mutex, so that other
-		// writers do not wait for the copy; its bytes are reserved.
+	if v := q.Value; len(v) >= copyOutside {
+		// Its bytes are reserved; the queue may be swapped meanwhile,
+		// but the key is locked: no later write of it can go first.
 		p.mu.Unlock()
 		q.Value = bytes.Clone(v)
 		p.mu.Lock()
 	} else if len(v) > 0 {
-		// Small values are copied into one buffer, not one allocation
-		// each.
-		if cap(p.arena)-len(p.arena) < len(v) {
-			p.arena = make([]byte, 0, arenaSize)
-		}
-		start := len(p.arena)
-		p.arena = append(p.arena, v...)
-		q.Value = p.arena[start:len(p.arena):len(p.arena)]
+		q.Value = p.queue.copyValue(v)
 	}
-	p.queue = append(p.queue, q)
+	p.queue.samples = append(p.queue.samples, q)
 	p.mu.Unlock()
-	select {
-	case p.wake <- struct{}{}:
-	default:
+	if !p.signalled.Load() && !p.signalled.Swap(true) {
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -201,121 +207,6 @@ func (p *pusher) notePeerLimit(limit int) {
 		}
 		if p.peerMin.CompareAndSwap(cur, int64(limit)) {
 			return
-		}
-	}
-}
-
-// take removes from the queue the first samples that fit in one push
-// message of limit bytes and returns them written. The buffer's mutex
-// (which writers take in the hook) is held only to cut the queue; the
-// samples are encoded after.
-func (p *pusher) take(limit int) *sampleWriter {
-	budget := limit - headerSize - 64
-	p.mu.Lock()
-	n, size := 0, 0
-	for n < len(p.queue) {
-		q := &p.queue[n]
-		need := sampleSize(&q.Sample)
-		if q.size > 0 {
-			need = largeSize(&q.Sample)
-		}
-		if size+need > budget {
-			if n == 0 {
-				// Queued before a peer announced a smaller limit: it
-				// no longer fits, and goes by alignment.
-				p.bytes -= pushCost(&q.Sample)
-				p.queue = p.queue[1:]
-				p.tooLarge.Add(1)
-				continue
-			}
-			break
-		}
-		size += need + 17 + 3 + len(q.Encoding) // a new clock ID and encoding, at worst
-		p.bytes -= pushCost(&q.Sample)
-		n++
-	}
-	batch := append(p.batch[:0], p.queue[:n]...)
-	if n == len(p.queue) {
-		clear(p.queue)
-		p.queue = p.queue[:0]
-	} else {
-		clear(p.queue[:n])
-		p.queue = p.queue[n:]
-	}
-	p.mu.Unlock()
-	w := newSampleWriter()
-	w.body = make([]byte, 0, size)
-	for i := range batch {
-		if q := &batch[i]; q.size > 0 {
-			w.addLarge(&q.Sample, q.size)
-		} else {
-			w.add(&q.Sample)
-		}
-	}
-	clear(batch)
-	p.batch = batch[:0] // only the push loop, under sending, takes
-	return w
-}
-
-// Push broadcasts the samples queued for pushing now, in as many push
-// messages as they need, each with a deadline of RequestTimeout. Run
-// pushes on its own as writes come; tests and simulations call Push to
-// step by hand. With Options.DisablePush, it does nothing.
-func (r *Replica) Push(ctx context.Context) error {
-	if r.isClosed() {
-		return ErrClosed
-	}
-	p := r.push
-	p.sending.Lock()
-	defer p.sending.Unlock()
-	for {
-		limit := r.pushLimit()
-		w := p.take(limit)
-		if w.n == 0 {
-			return nil
-		}
-		msg := w.append(appendHeader(make([]byte, 0, headerSize+w.size()), msgPush, r.cfg.hdr()))
-		w.body = nil
-		r.stats.sent(len(msg))
-		r.stats.pushesSent.Add(1)
-		r.stats.samplesPushed.Add(uint64(w.n))
-		bctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
-		err := r.t.Broadcast(bctx, msg)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("antientropy: broadcasting a push: %w", err)
-		}
-	}
-}
-
-// pushLinger is how long the push loop waits, once woken by a write, for
-// more writes to send with it.
-const pushLinger = 500 * time.Microsecond
-
-// pushLoop pushes as writes come, until ctx ends or the replica closes.
-func (r *Replica) pushLoop(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-r.push.wake:
-		}
-		// Let a burst gather: one message for many writes costs the
-		// writers' process and the peers less than one per write.
-		t := time.NewTimer(pushLinger)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		if err := r.Push(ctx); err != nil {
-			if r.isClosed() {
-				return
-			}
-			if ctx.Err() == nil {
-				r.cfg.Logger.Debug("antientropy: push failed", "replica", r.cfg.ID, "err", err)
-			}
 		}
 	}
 }

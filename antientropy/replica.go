@@ -33,6 +33,7 @@ type Replica struct {
 
 	mu       sync.Mutex
 	closed   bool
+	done     chan struct{}       // closed by Close: Run and its push loop return
 	aligning map[string]bool     // peers being aligned with
 	resume   map[string]*pending // what interrupted alignments left, by peer
 }
@@ -68,7 +69,7 @@ func NewContext(ctx context.Context, store *strata.Store, t Transport, opts *Opt
 	}
 	r := &Replica{
 		cfg: cfg, store: store, t: t, log: newEventLog(cfg), scope: scope,
-		aligning: map[string]bool{}, resume: map[string]*pending{},
+		aligning: map[string]bool{}, resume: map[string]*pending{}, done: make(chan struct{}),
 	}
 	r.log.tooLarge = &r.stats.tooLarge
 	r.push = newPusher(cfg, &r.stats.pushTooLarge)
@@ -109,15 +110,17 @@ func (r *Replica) observe(smp strata.Sample) {
 	r.offer(smp)
 }
 
-// Close unhooks the replica from the store. Later calls of its methods
-// return ErrClosed; a second Close returns nil. It does not close the
-// store nor the transport.
+// Close unhooks the replica from the store, and makes Run return (with
+// its push loop) without waiting for its context. Later calls of its
+// methods return ErrClosed; a second Close returns nil. It does not close
+// the store nor the transport.
 func (r *Replica) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.closed {
 		r.closed = true
 		r.stopWatch()
+		close(r.done)
 	}
 	return nil
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // Run publishes the replica's digest once per interval until ctx ends or
-// the replica is closed, and returns ctx.Err() or ErrClosed. Unless
+// the replica is closed (Close makes it return at once), and returns
+// ctx.Err() or ErrClosed; its push loop has stopped by then. Unless
 // Options.DisablePush is set, it also pushes local writes to the peers as
 // they are applied, from a goroutine of its own (see the package doc). Publishing
 // runs beside the loop, with a deadline of half an interval: a peer that
@@ -26,9 +27,17 @@ import (
 // checks at least once per Interval of real time).
 func (r *Replica) Run(ctx context.Context) error {
 	if !r.cfg.DisablePush {
+		// Run returns once the push loop has: nothing of it outlives Run.
 		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		go r.pushLoop(ctx)
+		stopped := make(chan struct{})
+		go func() {
+			defer close(stopped)
+			r.pushLoop(ctx)
+		}()
+		defer func() {
+			cancel()
+			<-stopped
+		}()
 	}
 	jitterMax := (r.cfg.intervalMs - r.cfg.delayMs) / 4
 	published := r.reference() // the current digest is published after the next boundary
@@ -42,6 +51,9 @@ func (r *Replica) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			timer.Stop()
 			return ctx.Err()
+		case <-r.done:
+			timer.Stop()
+			return ErrClosed
 		case <-timer.C:
 		}
 		if r.isClosed() {
