@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/stratakv/strata/hlc"
@@ -183,14 +184,30 @@ func (a *alignment) run(ctx context.Context, d digest) error {
 		}
 	}
 	for _, nodes := range phases {
+		var explore []node
 		for _, n := range nodes {
 			if fp, count := r.log.nodeSums(n, a.L); fp == peer[n] {
 				continue
 			} else if count == 0 {
 				a.pull = append(a.pull, n)
 			} else {
-				a.explore = append(a.explore, compareNode{node: n})
+				explore = append(explore, n)
 			}
+		}
+		if len(a.pull) > 0 && len(explore) > 0 {
+			// Where this replica holds nothing, pull first: a key
+			// updated on the peer has left an older node of the same
+			// era, which agrees again once the update is applied.
+			if err := a.drain(ctx); err != nil {
+				return err
+			}
+			explore = slices.DeleteFunc(explore, func(n node) bool {
+				fp, _ := r.log.nodeSums(n, a.L)
+				return fp == peer[n]
+			})
+		}
+		for _, n := range explore {
+			a.explore = append(a.explore, compareNode{node: n})
 		}
 		if err := a.drain(ctx); err != nil {
 			// The phases not begun are in the next digest.

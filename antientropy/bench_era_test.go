@@ -41,6 +41,9 @@ var eraCases = []eraCase{
 	{"era=warm/history=30d/age=3m", 30 * 24 * time.Hour, 3 * time.Minute},
 	{"era=cold/history=30d/age=10d", 30 * 24 * time.Hour, 10 * 24 * time.Hour},
 	{"era=cold/history=1y/age=100d", 365 * 24 * time.Hour, 100 * 24 * time.Hour},
+	// A crowded history in the hot era: the key leaves a crowded
+	// sub-interval for the newest one.
+	{"era=hot/history=10s/age=0", 10 * time.Second, 0},
 }
 
 func BenchmarkOneDifferenceByEra(b *testing.B) {

@@ -19,7 +19,8 @@ import (
 )
 
 // Benchmarks run on stores of benchKeys() keys of 100-byte values whose
-// timestamps spread over the 24 hours before the fake time, written by a
+// timestamps spread over a history before the fake time (most run each
+// of the shapes below: a day, a year, ten seconds), written by a
 // producer clock (as if the data came from elsewhere), built with
 // Store.Apply once per benchmark. They report, per difference, the
 // protocol bytes besides the values (B/diff), the round trips (RT), the
@@ -46,13 +47,6 @@ func benchValue(i int) []byte {
 	return v
 }
 
-// benchTime is the timestamp of key i among n, in the 24 hours before
-// the fake clock's start.
-func benchTime(i, n int) hlc.NTP64 {
-	start := antientropytest.Start.Add(-24 * time.Hour)
-	return hlc.FromTime(start.Add(time.Duration(i) * (24 * time.Hour / time.Duration(n))))
-}
-
 type benchEnv struct {
 	ft       *antientropytest.FakeTime
 	pair     *antientropytest.Pair
@@ -62,35 +56,6 @@ type benchEnv struct {
 // openBench opens a store with clock id reading ft.
 func openBench(b *testing.B, ft *antientropytest.FakeTime, id byte) *strata.Store {
 	return openMemory(b, 0, &strata.Options{KeyExpr: "bench/**", Clock: ft.Clock(id, 0)})
-}
-
-// fill applies the n keys to s.
-func fill(b *testing.B, s *strata.Store, n int) int {
-	ctx := context.Background()
-	raw := 0
-	for i := range n {
-		smp := strata.Sample{Key: benchKey(i), Value: benchValue(i), Timestamp: hlc.Timestamp{Time: benchTime(i, n), ID: producer}, Kind: strata.KindPut}
-		if _, err := s.Apply(ctx, smp); err != nil {
-			b.Fatal(err)
-		}
-		raw += len(smp.Key) + len(smp.Value)
-	}
-	return raw
-}
-
-// newBenchPair builds two stores: a with n keys, b with the same keys too
-// unless empty is set, wired as replicas with counting transports.
-func newBenchPair(b *testing.B, n int, empty bool) *benchEnv {
-	ft := antientropytest.NewFakeTime()
-	sa, sb := openBench(b, ft, 0xa), openBench(b, ft, 0xb)
-	raw := fill(b, sa, n)
-	if !empty {
-		fill(b, sb, n)
-	}
-	opts := &antientropy.Options{Logger: slog.New(slog.DiscardHandler)}
-	p := antientropytest.NewPair(b, ft, sa, sb, opts)
-	p.Elapse()
-	return &benchEnv{ft: ft, pair: p, rawBytes: raw}
 }
 
 // alignMeasured runs b's pull from a and returns what b's transport
@@ -107,51 +72,63 @@ func (e *benchEnv) alignMeasured(b *testing.B) (rt, bytes uint64) {
 
 func BenchmarkInSyncDigest(b *testing.B) {
 	n := benchKeys()
-	b.Run(fmt.Sprint("M=", n), func(b *testing.B) {
-		e := newBenchPair(b, n, false)
-		ctx := context.Background()
-		var rt, bytes uint64
-		for b.Loop() {
-			rt, bytes = e.alignMeasured(b)
-		}
-		if rt != 1 {
-			b.Fatalf("in sync, yet %d round trips", rt)
-		}
-		// The digest alone: what a broadcast costs.
-		e.pair.Counting[0].Reset()
-		if err := e.pair.Replicas[0].Publish(ctx); err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(e.pair.Counting[0].Counts().Bytes), "B/digest")
-		b.ReportMetric(float64(bytes), "B/align")
-	})
+	for _, shape := range shapes {
+		b.Run(fmt.Sprintf("M=%d/shape=%s", n, shape.name), func(b *testing.B) {
+			benchInSyncDigest(b, newSpanBenchPair(b, n, shape.span, false))
+		})
+	}
 }
 
+func benchInSyncDigest(b *testing.B, e *benchEnv) {
+	ctx := context.Background()
+	var rt, bytes uint64
+	for b.Loop() {
+		rt, bytes = e.alignMeasured(b)
+	}
+	if rt != 1 {
+		b.Fatalf("in sync, yet %d round trips", rt)
+	}
+	// The digest alone: what a broadcast costs.
+	e.pair.Counting[0].Reset()
+	if err := e.pair.Replicas[0].Publish(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(e.pair.Counting[0].Counts().Bytes), "B/digest")
+	b.ReportMetric(float64(bytes), "B/align")
+}
+
+// BenchmarkOneDifference puts a key on one replica now and measures the
+// other's alignment, for each shape of history.
 func BenchmarkOneDifference(b *testing.B) {
 	n := benchKeys()
-	b.Run(fmt.Sprint("M=", n), func(b *testing.B) {
-		e := newBenchPair(b, n, false)
-		ctx := context.Background()
-		var rt, bytes, fetched uint64
-		i := 0
-		for b.Loop() {
-			b.StopTimer()
-			i++
-			if _, err := e.pair.Stores[0].Put(ctx, benchKey(i*7919%n), benchValue(i+1)); err != nil {
-				b.Fatal(err)
-			}
-			e.pair.Elapse()
-			before := e.pair.Replicas[1].Stats().SamplesFetched
-			b.StartTimer()
-			r, by := e.alignMeasured(b)
-			rt, bytes = rt+r, bytes+by
-			fetched += e.pair.Replicas[1].Stats().SamplesFetched - before
+	for _, shape := range shapes {
+		b.Run(fmt.Sprintf("M=%d/shape=%s", n, shape.name), func(b *testing.B) {
+			benchOneDifference(b, n, newSpanBenchPair(b, n, shape.span, false))
+		})
+	}
+}
+
+func benchOneDifference(b *testing.B, n int, e *benchEnv) {
+	ctx := context.Background()
+	var rt, bytes, fetched uint64
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		i++
+		if _, err := e.pair.Stores[0].Put(ctx, benchKey(i*7919%n), benchValue(i+1)); err != nil {
+			b.Fatal(err)
 		}
-		k := float64(i)
-		b.ReportMetric(float64(rt)/k, "RT")
-		b.ReportMetric((float64(bytes)-float64(fetched)*benchValueSize)/k, "B/diff")
-		b.ReportMetric(float64(fetched)/k, "values/diff")
-	})
+		e.pair.Elapse()
+		before := e.pair.Replicas[1].Stats().SamplesFetched
+		b.StartTimer()
+		r, by := e.alignMeasured(b)
+		rt, bytes = rt+r, bytes+by
+		fetched += e.pair.Replicas[1].Stats().SamplesFetched - before
+	}
+	k := float64(i)
+	b.ReportMetric(float64(rt)/k, "RT")
+	b.ReportMetric((float64(bytes)-float64(fetched)*benchValueSize)/k, "B/diff")
+	b.ReportMetric(float64(fetched)/k, "values/diff")
 }
 
 // shapes are the spreads of the benchmarks' keys in time: even (a day),

@@ -13,9 +13,12 @@ import (
 // included) and 4 KiB of protocol bytes besides the value, one value
 // fetched. BenchmarkOneDifferenceByEra measures the same at full size.
 func TestOneDifferenceBudget(t *testing.T) {
-	const n = 20_000
 	for _, c := range eraCases {
 		t.Run(c.name, func(t *testing.T) {
+			n := 20_000
+			if c.history < time.Minute {
+				n = 100_000 // sub-intervals of 20,000 events: two levels of hash buckets
+			}
 			e := newEraPair(t, n, c.history)
 			for i := 1; i <= 3; i++ {
 				e.diverge(t, i, c.age)
