@@ -224,9 +224,15 @@ func (a *alignment) exploreAll(ctx context.Context) error {
 	for len(a.explore) > 0 {
 		// Each node goes with this replica's fingerprints of its parts,
 		// if it is large: the peer answers only the parts that differ.
+		// A node without parts that both sides hold few events of goes
+		// with the short hashes of this replica's events: the peer lists
+		// only the others.
 		for k := range a.explore {
 			if cn := &a.explore[k]; !cn.ready {
 				cn.parts, cn.ready = r.log.parts(cn.node, a.L), true
+				if cn.parts == nil && (cn.peer == 0 || (cn.peer >= haveMin && cn.peer <= leafLimit(cn.node))) {
+					cn.have = r.log.shortHashes(cn.node, a.L)
+				}
 			}
 		}
 		k := compareNodesFit(r.cfg, a.explore, a.limit)
@@ -296,7 +302,7 @@ func (a *alignment) exploreAll(ctx context.Context) error {
 				case count == 0:
 					a.pull = append(a.pull, c.node)
 				default:
-					next = append(next, compareNode{node: c.node})
+					next = append(next, compareNode{node: c.node, peer: c.count})
 				}
 			}
 			if err := a.spend(len(a.pull) + len(next) - queued); err != nil {
