@@ -6,6 +6,7 @@ package antientropy_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/antientropy"
 	"github.com/stratakv/strata/antientropy/antientropytest"
 	"github.com/stratakv/strata/hlc"
 )
@@ -45,10 +47,11 @@ func TestOneDifferenceBudget(t *testing.T) {
 // over a crowded sub-interval (200,000 events, one difference in 1,000,
 // as in BenchmarkScatteredDifferences with shape=crowded): at most 1 KiB
 // of protocol bytes per difference besides the values, each value
-// fetched once.
+// fetched once. The replicas share a Secret, so event hashes, and the
+// short hashes derived from them, are keyed.
 func TestCrowdedScatteredBudget(t *testing.T) {
 	const n, d = 200_000, 200
-	c := newCrowdedPair(t, n)
+	c := newCrowdedPairWith(t, n, &antientropy.Options{Secret: []byte("a budget test secret"), Logger: slog.New(slog.DiscardHandler)})
 	p := c.pair
 	r := rand.New(rand.NewPCG(3, 4))
 	value := []byte("new")

@@ -62,3 +62,26 @@ func TestListingExcept(t *testing.T) {
 	put(lone, "k/00", 0)
 	require.Nil(t, lone.shortHashes(n, L))
 }
+
+// Short hashes change with the reference, so that an accidental match
+// does not last, and derive from the event hash, keyed with the secret
+// when there is one.
+func TestShortHashes(t *testing.T) {
+	c := testConfig(t)
+	keyed := testConfig(t)
+	keyed.hasher = newHasher([]byte("a secret"))
+	L := c.intervalOf(t0) + 100
+	same, sameKeyed := 0, 0
+	for i := range 1000 {
+		h, _ := c.eventHash(nil, fmt.Sprintf("k/%d", i), ts(0, 1), strata.KindPut)
+		hk, _ := keyed.eventHash(nil, fmt.Sprintf("k/%d", i), ts(0, 1), strata.KindPut)
+		if shortHash(h, L) == shortHash(h, L+1) {
+			same++
+		}
+		if shortHash(h, L) == shortHash(hk, L) {
+			sameKeyed++
+		}
+	}
+	require.Zero(t, same)
+	require.Zero(t, sameKeyed)
+}
