@@ -241,11 +241,25 @@ func (a *alignment) exploreAll(ctx context.Context) error {
 	for len(a.explore) > 0 {
 		// Each node goes with this replica's fingerprints of its parts,
 		// if it is large: the peer answers only the parts that differ.
+		// A node without parts that both sides hold few events of goes
+		// with the short hashes of this replica's events: the peer lists
+		// only the others.
+		// A node whose events here lie in one crowded sub-interval is
+		// narrowed to it (narrow.go).
+		var ready []compareNode
 		for k := range a.explore {
-			if cn := &a.explore[k]; !cn.ready {
-				cn.parts, cn.ready = r.log.parts(cn.node, a.L), true
+			cn := a.explore[k]
+			if cn.ready {
+				ready = append(ready, cn)
+				continue
 			}
+			cn.parts, cn.ready = r.log.parts(cn.node, a.L), true
+			if cn.parts == nil && (cn.peer == 0 || (cn.peer >= haveMin && cn.peer <= leafLimit(cn.node))) {
+				cn.have = r.log.shortHashes(cn.node, a.L)
+			}
+			ready = append(ready, r.log.narrow(cn, a.L)...)
 		}
+		a.explore = ready
 		k := compareNodesFit(r.cfg, a.explore, a.limit)
 		if k == 0 {
 			return fmt.Errorf("antientropy: compare: %w", errNoProgress)
@@ -313,7 +327,7 @@ func (a *alignment) exploreAll(ctx context.Context) error {
 				case count == 0:
 					a.pull = append(a.pull, c.node)
 				default:
-					next = append(next, compareNode{node: c.node})
+					next = append(next, compareNode{node: c.node, peer: c.count})
 				}
 			}
 			if err := a.spend(len(a.pull) + len(next) - queued); err != nil {

@@ -25,11 +25,15 @@ import (
 // and its part (by index; 0 for a node without parts), in strictly
 // increasing order. The requester sends the parts left unanswered again.
 
-// compareNode is a node of a compare request and the requester's parts.
+// compareNode is a node of a compare request and the requester's parts,
+// or, for a node without parts that the requester expects to be listed,
+// the short hashes of its events there (listing.go).
 type compareNode struct {
 	node  node
-	parts []child // the count of a part is not sent
-	ready bool    // parts are set (not sent)
+	parts []child  // the count of a part is not sent
+	have  []uint32 // a riceSet; only without parts
+	ready bool     // parts and have are set (not sent)
+	peer  int      // the peer's count of events in node, 0 if unknown (not sent)
 }
 
 // partAnswer is the answer about one part (or node) of a compare request.
@@ -97,7 +101,7 @@ func bucketNode(n node, j int) node {
 // of its part.
 func (l *eventLog) compareParts(cn compareNode, L int64, maxBytes int) ([]partAnswer, []int) {
 	if len(cn.parts) == 0 {
-		return []partAnswer{{node: cn.node, answer: l.explore(cn.node, L, maxBytes)}}, []int{0}
+		return []partAnswer{{node: cn.node, answer: l.exploreExcept(cn.node, L, cn.have, maxBytes)}}, []int{0}
 	}
 	var out []partAnswer
 	var idx []int
@@ -132,7 +136,12 @@ func appendCompare(b []byte, c *config, L int64, nodes []compareNode) []byte {
 
 func appendCompareNode(b []byte, c *config, cn compareNode) []byte {
 	b = appendNode(b, cn.node)
-	b = binary.AppendUvarint(b, uint64(len(cn.parts)))
+	if len(cn.have) > 0 {
+		// No parts, and short hashes.
+		b = binary.AppendUvarint(b, 1)
+		return appendRice(b, cn.have)
+	}
+	b = binary.AppendUvarint(b, uint64(len(cn.parts))<<1)
 	if cn.node.kind == nodeSub && len(cn.parts) > 0 {
 		// The last child buckets, from the first one's index on.
 		b = append(b, byte(cn.parts[0].node.prefix&(1<<hashBits-1)))
@@ -168,7 +177,14 @@ func readCompare(r *reader, c *config) (int64, []compareNode) {
 	nodes := make([]compareNode, 0, n)
 	for range n {
 		cn := compareNode{node: readNode(r)}
-		np := r.count(8)
+		np := r.count(4) // twice the parts (8 bytes each at least), plus one with short hashes
+		if np&1 == 1 && r.err == nil {
+			if np != 1 {
+				r.fail("short hashes with parts")
+			}
+			cn.have = readHave(r, cn.node)
+		}
+		np >>= 1
 		if r.err != nil {
 			return 0, nil
 		}
@@ -211,6 +227,13 @@ func readCompare(r *reader, c *config) (int64, []compareNode) {
 	}
 	r.end()
 	return L, nodes
+}
+
+// readHave reads the short hashes sent with n: at least haveMin and at
+// most leafLimit(n) of them (the requester sends them only for a node it
+// expects the responder to list).
+func readHave(r *reader, n node) []uint32 {
+	return readRice(r, haveMin, leafLimit(n))
 }
 
 // compareReply encodes the answers of a responder to a compare request.

@@ -24,7 +24,7 @@ func testCompareNodes(c *config) []compareNode {
 			{node: subsNode(lo, lo+3), fp: 1}, {node: subNode(lo + 4), fp: 2}, {node: subsNode(lo+5, hi), fp: 3},
 		}},
 		{node: subsNode(885000, 885100), parts: []child{{node: subsNode(885000, 885100), fp: 4}}},
-		{node: subNode(885001)},
+		{node: subNode(885001), have: riceSet([]uint32{3, 1 << 20, 1 << 31, 1<<32 - 1})},
 		{node: subNode(885002), parts: bucketParts(subNode(885002), 60)},
 	}
 }
@@ -50,6 +50,7 @@ func TestCompareMessages(t *testing.T) {
 	for k := range nodes {
 		require.Equal(t, nodes[k].node, got[k].node)
 		require.Len(t, got[k].parts, len(nodes[k].parts))
+		require.Equal(t, nodes[k].have, got[k].have)
 		for j, p := range nodes[k].parts {
 			require.Equal(t, p.node, got[k].parts[j].node)
 			require.Equal(t, p.fp, got[k].parts[j].fp)
@@ -66,6 +67,34 @@ func TestCompareMessages(t *testing.T) {
 	_, _, r = readHeader(bad, DefaultMaxMessageSize)
 	readCompare(r, c)
 	require.ErrorIs(t, r.err, ErrMalformed)
+
+	// Short hashes go without parts, and no more than a listing holds.
+	for name, cn := range map[string]compareNode{
+		"with parts": {node: subNode(25), have: riceSet(make([]uint32, 5)), parts: []child{{node: subNode(25), fp: 1}}},
+		"too many":   {node: subNode(25), have: riceSet(make([]uint32, leafEvents+1))},
+		"too few":    {node: bucketNode(subNode(25), 3), have: riceSet(make([]uint32, 1))},
+	} {
+		b := appendHeader(nil, msgCompare, c.hdr())
+		b = binary.AppendUvarint(b, zigzag(1))
+		b = binary.AppendUvarint(b, 1)
+		b = appendNode(b, cn.node)
+		if len(cn.parts) > 0 {
+			b = binary.AppendUvarint(b, uint64(len(cn.parts))<<1|1)
+			b = appendRice(b, cn.have)
+			b = appendFP(b, 1)
+		} else {
+			b = binary.AppendUvarint(b, 1)
+			b = appendRice(b, cn.have)
+		}
+		_, _, r = readHeader(b, DefaultMaxMessageSize)
+		readCompare(r, c)
+		require.ErrorIs(t, r.err, ErrMalformed, name)
+	}
+	ok := appendCompare(nil, c, 1, []compareNode{{node: bucketNode(subNode(25), 3), have: riceSet(make([]uint32, 2*leafEvents))}})
+	_, _, r = readHeader(ok, DefaultMaxMessageSize)
+	_, got = readCompare(r, c)
+	require.NoError(t, r.err, "a hash bucket holds twice as many")
+	require.Len(t, got[0].have, 2*leafEvents)
 
 	// A reply: answers about parts and about a node without parts.
 	ev := event{Key: "demo/a", Timestamp: hlc.Timestamp{Time: c.subStart(885001) + 7, ID: hlc.ID{1}}, Kind: strata.KindPut}

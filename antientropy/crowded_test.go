@@ -64,6 +64,11 @@ type crowdedPair struct {
 // newCrowdedPair builds two replicas of n keys all written within one
 // sub-interval a minute before the fake now.
 func newCrowdedPair(tb testing.TB, n int) *crowdedPair {
+	return newCrowdedPairWith(tb, n, &antientropy.Options{Logger: slog.New(slog.DiscardHandler)})
+}
+
+// newCrowdedPairWith is newCrowdedPair with the replicas' options.
+func newCrowdedPairWith(tb testing.TB, n int, opts *antientropy.Options) *crowdedPair {
 	ctx := context.Background()
 	ft := antientropytest.NewFakeTime()
 	a := openMemory(tb, 0, &strata.Options{KeyExpr: "c/**", Clock: ft.Clock(1, 0)})
@@ -78,7 +83,7 @@ func newCrowdedPair(tb testing.TB, n int) *crowdedPair {
 			}
 		}
 	}
-	p := antientropytest.NewPair(tb, ft, a, b, &antientropy.Options{Logger: slog.New(slog.DiscardHandler)})
+	p := antientropytest.NewPair(tb, ft, a, b, opts)
 	return &crowdedPair{pair: p, base: base, n: n}
 }
 

@@ -112,22 +112,32 @@
 // they are few and their listing fits the reply, otherwise with the
 // fingerprints of their children (groups of intervals or sub-intervals,
 // sub-intervals, or hash buckets of a crowded sub-interval), and the
-// replica descends only where fingerprints differ. With a node that holds many events, the replica sends its own
-// fingerprints of parts of it, cut where its events are evenly spread,
-// and the peer answers only about the parts that differ: each round trip
-// descends two levels, and one difference anywhere in a million keys
-// converges in four round trips, the digest's included. Of the peer's
-// events, only those newer than the local event for their key are wanted:
-// deletes and wildcard deletes are applied from the metadata alone, puts
-// are fetched, once each. Where the replica holds nothing in a node, it
-// pulls the node page by page with a cursor: its events first, compared
-// with the log like any others (the log may hold the same keys, newer, in
-// later intervals: a replica that is ahead fetches nothing from a lagging
-// peer), and, once most of a page is wanted (a new, empty replica, which
-// starts so), the samples themselves, values included. Everything
-// received is applied with Store.Apply, so last-writer-wins and wildcard
-// deletes hold as for local writes. Both directions are covered because
-// each replica pulls on the other's digest.
+// replica descends only where fingerprints differ. With a node that
+// holds many events, the replica sends its own fingerprints of parts of
+// it, cut where its events are evenly spread, and the peer answers only
+// about the parts that differ: each round trip descends two levels, and
+// one difference anywhere in a million keys converges in four round
+// trips, the digest's included. With a node that it expects the peer to
+// list (both hold few events there), the replica sends the short hashes
+// of its own events in it (32 bits of each event hash mixed with the
+// reference, reduced and Rice-coded to about 22 bits each), and the peer
+// lists only its events whose short hash is not among them: a
+// difference among 50 events costs a listing of one. A
+// node whose events lie in one crowded sub-interval (a burst of writes)
+// is sent as that sub-interval, with its hash buckets as parts, and the
+// rest of the node around it, so that its listings too go with short
+// hashes. Of the peer's events, only those newer than the local event
+// for their key are wanted: deletes and wildcard deletes are applied
+// from the metadata alone, puts are fetched, once each. Where the
+// replica holds nothing in a node, it pulls the node page by page with a
+// cursor: its events first, compared with the log like any others (the
+// log may hold the same keys, newer, in later intervals: a replica that
+// is ahead fetches nothing from a lagging peer), and, once most of a
+// page is wanted (a new, empty replica, which starts so), the samples
+// themselves, values included. Everything received is applied with
+// Store.Apply, so last-writer-wins and wildcard deletes hold as for
+// local writes. Both directions are covered because each replica pulls
+// on the other's digest.
 //
 // Each request has a deadline (Options.RequestTimeout) and is retried a
 // few times; an alignment that still fails keeps what it had left to do
@@ -140,9 +150,10 @@
 // prefixes shared, time deltas, clock IDs by index into a per-message
 // table). Every header carries the sender's Options.MaxMessageSize, and
 // every request and reply fits the smaller of the two peers' limits:
-// replicas with different limits align. Protocol version 4 (this one)
-// added push messages and large values in chunks; it does not talk to
-// version 3.
+// replicas with different limits align. Protocol version 5 (this one)
+// added the short hashes of compare requests; version 4 added push
+// messages and large values in chunks. Versions do not talk to each
+// other.
 //
 // # Threat model
 //
@@ -163,8 +174,12 @@
 // CPU for 64-bit sums) finds events whose fingerprints sum to the same
 // value as others, so that replicas that differ look aligned for as long
 // as both hold them; with a Secret shared by the replicas, the hash is
-// keyed and such a collision is a blind guess (2^-64 per try). A peer
-// that holds the secret can still lie about its data: it is a replica.
+// keyed and such a collision is a blind guess (2^-64 per try). Short
+// hashes derive from the event hashes, keyed alike: an event of the peer
+// whose short hash matches one of the replica's by accident (one chance
+// in 2^20) is left out of one alignment only, since short hashes change
+// with the reference. A peer that holds the secret can still lie about
+// its data: it is a replica.
 //
 // # Errors
 //
@@ -230,7 +245,11 @@
 // first needs it (16 bytes per event, for such sub-intervals only): one
 // difference among 200,000 events of one sub-interval takes 4 round
 // trips (two levels of 64 buckets reach listings of up to 80 events:
-// beyond about 300,000 events in one sub-interval, a round trip more).
+// beyond about 300,000 events in one sub-interval, a round trip more),
+// and 1,000 differences scattered over five such sub-intervals about
+// 530 bytes each. A sub-interval of 41 to about 5,000 events is listed
+// from its first level of buckets, which go as parts, without short
+// hashes: a difference there costs a listing of up to 80 events.
 //
 // The log takes about 59 bytes per key besides the key, however the keys
 // spread over time (an hour or a year): a 40-byte entry (the key's

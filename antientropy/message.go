@@ -29,11 +29,13 @@ import (
 //	pull           L, a cursor, nodes; the reply holds the samples of the
 //	               nodes' events from the cursor on, and the next cursor
 //	compare        L, nodes, each with the requester's fingerprints of
-//	               parts that tile it (or no parts); the reply answers,
-//	               for the first nodes in order, each part whose
-//	               fingerprint differs (or the node itself) as explore
-//	               does, and says how many nodes it answered whole and
-//	               how many parts of the next one
+//	               parts that tile it, or no parts and possibly the short
+//	               hashes of the requester's events in it (listing.go);
+//	               the reply answers, for the first nodes in order, each
+//	               part whose fingerprint differs (or the node itself) as
+//	               explore does, a listing leaving out the events whose
+//	               short hashes were sent, and says how many nodes it
+//	               answered whole and how many parts of the next one
 //	chunk          key, timestamp, offset: the reply holds part of a
 //	               large value (chunk.go)
 //	push           samples of local writes, values included, as in a
@@ -49,8 +51,10 @@ import (
 // events only). Version 4 added push messages, markers of large values in
 // lists of samples (the encoding index is shifted left one bit; the low
 // bit marks a value that comes in chunks) and chunk requests (chunk.go).
-// Versions do not talk to each other.
-const protocolVersion = 4
+// Version 5 added the short hashes of a compare request's nodes (the
+// count of parts is shifted left one bit; the low bit marks short hashes
+// instead of parts). Versions do not talk to each other.
+const protocolVersion = 5
 
 type msgKind byte
 

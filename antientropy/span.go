@@ -121,6 +121,7 @@ func (l *eventLog) cutLocked(lo, hi, per, L int64, groups int, tile bool) []grou
 	}
 	groups = min(groups, total)
 	unitOf := func(ref uint32) int64 { return c.subOf(l.at(ref).time) / per }
+	lastUnit := unitOf(l.countedNth(c1-1, L)) // the last unit holding events
 	out := make([]group, 0, groups)
 	start, startRank, next := from, c0, lo
 	for g := 0; g < groups && startRank < c1; g++ {
@@ -128,24 +129,27 @@ func (l *eventLog) cutLocked(lo, hi, per, L int64, groups int, tile bool) []grou
 		if goal <= startRank {
 			continue
 		}
-		end, last := to, hi
+		endUnit := hi + 1 // the unit after the run
 		if g < groups-1 {
-			last = unitOf(l.countedNth(goal-1, L))
-			end = c.unitKey(last+1, per)
-		} else if !tile {
-			last = unitOf(l.countedNth(c1-1, L))
+			endUnit = min(unitOf(l.countedNth(goal-1, L))+1, hi+1)
+			if endUnit > lastUnit && unitOf(l.countedNth(startRank, L)) < lastUnit {
+				// Leave the last unit that holds events to the next
+				// runs rather than take them all in this one.
+				endUnit = lastUnit
+			}
 		}
-		endRank := c1
-		if end != to {
+		end, endRank := to, c1
+		if endUnit <= hi {
+			end = c.unitKey(endUnit, per)
 			endRank = l.countedBefore(end, L)
 		}
-		first := next
+		first, last := next, endUnit-1
 		if !tile {
-			first = unitOf(l.countedNth(startRank, L))
+			first, last = unitOf(l.countedNth(startRank, L)), unitOf(l.countedNth(endRank-1, L))
 		}
 		fp, n := l.sumsAt(start, end, L)
 		out = append(out, group{first: first, last: last, fp: fp, count: n})
-		start, startRank, next = end, endRank, last+1
+		start, startRank, next = end, endRank, endUnit
 	}
 	if tile && len(out) > 0 {
 		// The units after the last event hold nothing that counts.
