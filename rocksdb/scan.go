@@ -142,7 +142,7 @@ func (s *scan) fill(batch []backend.Item, limit int) ([]backend.Item, bool, erro
 			if r.big && i == r.n-1 {
 				rec = it.value()
 			}
-			e, err := backend.DecodeRecord(rec, !s.opts.KeysOnly)
+			e, err := b.decode(rec, !s.opts.KeysOnly)
 			switch {
 			case !whole && s.opts.KeysOnly && (err != nil || e.Deleted):
 				// A header longer than headerPeek (a long encoding), or a
