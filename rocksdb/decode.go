@@ -31,15 +31,19 @@ func (c *encodings) intern(enc []byte) string {
 }
 
 // decode decodes a record as backend.DecodeRecord does, with the value
-// copied into memory of its own (withValue) or left out, and the encoding
-// interned.
-func (b *Backend) decode(rec []byte, withValue bool) (backend.Entry, error) {
+// copied into memory of its own (withValue: from sl, unless it is nil)
+// or left out, and the encoding interned.
+func (b *Backend) decode(rec []byte, withValue bool, sl *slab) (backend.Entry, error) {
 	v, err := backend.ViewRecord(rec)
 	if err != nil {
 		return backend.Entry{}, err
 	}
 	e := backend.Entry{Encoding: b.encs.intern(v.Encoding), Timestamp: v.Timestamp, Deleted: v.Deleted}
-	if withValue && !v.Deleted {
+	switch {
+	case !withValue || v.Deleted:
+	case sl != nil:
+		e.Value = sl.bytes(v.Value)
+	default:
 		e.Value = make([]byte, len(v.Value))
 		copy(e.Value, v.Value)
 	}
