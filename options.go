@@ -68,6 +68,10 @@ type config struct {
 	Options
 	expr  keyexpr.KeyExpr
 	strip string
+	// When expr is "L/**" (or "**"), keys in scope are those inSubtree
+	// accepts, which costs less to tell than expr.Matches.
+	subtreeBase           string
+	subtreeAll, isSubtree bool
 }
 
 func newConfig(opts *Options) (*config, error) {
@@ -81,6 +85,7 @@ func newConfig(opts *Options) (*config, error) {
 	}
 	c.expr = expr
 	c.KeyExpr = expr.String()
+	c.subtreeBase, c.subtreeAll, c.isSubtree = subtreeOf(expr)
 	if c.StripPrefix != "" {
 		if err := keyexpr.ValidateKey(c.StripPrefix); err != nil {
 			return nil, fmt.Errorf("strata: options: StripPrefix %q: %w: %w", c.StripPrefix, ErrInvalidKey, err)

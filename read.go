@@ -107,7 +107,7 @@ func (s *Store) Scan(ctx context.Context, selector string, opts *ScanOptions) it
 }
 
 func (s *Store) getOne(ctx context.Context, key string, o *ScanOptions, yield func(Sample, error) bool) {
-	if !s.cfg.expr.Matches(key) || (o.Start != "" && key < o.Start) {
+	if !s.inScope(key) || (o.Start != "" && key < o.Start) {
 		return
 	}
 	bkey := s.backendKey(key)
@@ -230,9 +230,8 @@ func (s *Store) matcher(sel keyexpr.KeyExpr) func(bkey string) bool {
 // when it is L or under L, with no verbatim ('@') chunk below L (which
 // "**" never matches). It returns nil for any other selector.
 func (s *Store) subtreeMatcher(sel keyexpr.KeyExpr) func(bkey string) bool {
-	str := sel.String()
-	lit, ok := strings.CutSuffix(str, "/**")
-	if !ok || lit == "" || lit != sel.NonWildPrefix() {
+	lit, all, ok := subtreeOf(sel)
+	if !ok || all {
 		return nil
 	}
 	strip := s.cfg.strip
@@ -248,16 +247,36 @@ func (s *Store) subtreeMatcher(sel keyexpr.KeyExpr) func(bkey string) bool {
 	default:
 		base = rest
 	}
-	return func(bkey string) bool {
-		if root {
-			return !hasVerbatimChunk(bkey)
-		}
-		if bkey == base {
-			return true
-		}
-		return len(bkey) > len(base) && bkey[len(base)] == '/' && bkey[:len(base)] == base &&
-			!hasVerbatimChunk(bkey[len(base)+1:])
+	return func(bkey string) bool { return inSubtree(bkey, base, root) }
+}
+
+// inSubtree reports whether a valid key matches "base/**" (with root,
+// "**"): it is base or under base, with no verbatim ('@') chunk below base
+// (which "**" never matches).
+func inSubtree(key, base string, root bool) bool {
+	if root {
+		return !hasVerbatimChunk(key)
 	}
+	if key == base {
+		return true
+	}
+	return len(key) > len(base) && key[len(base)] == '/' && key[:len(base)] == base &&
+		!hasVerbatimChunk(key[len(base)+1:])
+}
+
+// subtreeOf returns, for an expression "L/**" (or "**") with L literal, L
+// and whether it is "**": keys match it as inSubtree says. ok is false for
+// any other expression.
+func subtreeOf(expr keyexpr.KeyExpr) (base string, root, ok bool) {
+	str := expr.String()
+	if str == "**" {
+		return "", true, true
+	}
+	lit, ok := strings.CutSuffix(str, "/**")
+	if !ok || lit == "" || lit != expr.NonWildPrefix() {
+		return "", false, false
+	}
+	return lit, false, true
 }
 
 // hasVerbatimChunk reports whether a key holds a chunk that starts with

@@ -144,3 +144,26 @@ func TestSubtreeSelectorsMatchLikeKeyexpr(t *testing.T) {
 		}
 	}
 }
+
+// A store of "L/**" (or "**") tells the keys in its scope by a fast path
+// that matches no key expression: it must agree with keyexpr on every key,
+// verbatim chunks included.
+func TestSubtreeScopeMatchesLikeKeyexpr(t *testing.T) {
+	keys := []string{"site", "site/a", "site/a/b", "site/ab", "sit", "sitex/a", "site/a/@v", "site/@v", "site/@v/a",
+		"@v", "@v/a", "a/@v", "other/site"}
+	for _, expr := range []string{"**", "site/**", "site/@v/**", "@v/**", "site/*/**", "site/**/@v", "site/a$*/**"} {
+		f := open(t, strata.Options{KeyExpr: expr})
+		scope := keyexpr.MustParse(f.store.KeyExpr())
+		for _, k := range keys {
+			_, err := f.store.Put(bg, k, []byte(k))
+			_, lerr := f.store.Lookup(bg, k)
+			if scope.Matches(k) {
+				require.NoError(t, err, "put %q in %q", k, expr)
+				require.NoError(t, lerr, "lookup %q in %q", k, expr)
+			} else {
+				require.ErrorIs(t, err, strata.ErrOutOfScope, "put %q in %q", k, expr)
+				require.ErrorIs(t, lerr, strata.ErrOutOfScope, "lookup %q in %q", k, expr)
+			}
+		}
+	}
+}

@@ -185,10 +185,18 @@ func (s *Store) checkKey(op, key string) error {
 	if err := keyexpr.ValidateKey(key); err != nil {
 		return fmt.Errorf("strata: %s %q: %w: %w", op, key, ErrInvalidKey, err)
 	}
-	if !s.cfg.expr.Matches(key) {
+	if !s.inScope(key) {
 		return fmt.Errorf("strata: %s %q: %w %q", op, key, ErrOutOfScope, s.cfg.KeyExpr)
 	}
 	return nil
+}
+
+// inScope reports whether the store's key expression matches a valid key.
+func (s *Store) inScope(key string) bool {
+	if c := s.cfg; c.isSubtree {
+		return inSubtree(key, c.subtreeBase, c.subtreeAll)
+	}
+	return s.cfg.expr.Matches(key)
 }
 
 // wrapErr names the operation and key, and adds ErrReadOnly to a backend's

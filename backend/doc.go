@@ -18,9 +18,9 @@
 //
 // # Records
 //
-// AppendRecord and DecodeRecord give durable backends one versioned byte
-// layout for an Entry (metadata in front, value last), so a metadata-only
-// read never copies a value.
+// AppendRecord and DecodeRecord (or ViewRecord, which copies nothing) give
+// durable backends one versioned byte layout for an Entry (metadata in
+// front, value last), so a metadata-only read never copies a value.
 //
 // # Errors
 //

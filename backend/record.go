@@ -66,48 +66,56 @@ func AppendRecord(dst []byte, e Entry) ([]byte, error) {
 // nil and the value bytes are not touched. Any malformed input returns an
 // error wrapping ErrCorrupt; it never panics.
 func DecodeRecord(b []byte, withValue bool) (Entry, error) {
-	e, rest, err := decodeHeader(b)
+	v, err := ViewRecord(b)
 	if err != nil {
 		return Entry{}, err
 	}
-	if e.Deleted {
-		if len(rest) != 0 {
-			return Entry{}, fmt.Errorf("%w: tombstone with a value", ErrCorrupt)
-		}
-		return e, nil
-	}
-	if withValue {
-		e.Value = make([]byte, len(rest))
-		copy(e.Value, rest)
+	e := Entry{Encoding: string(v.Encoding), Timestamp: v.Timestamp, Deleted: v.Deleted}
+	if withValue && !v.Deleted {
+		e.Value = make([]byte, len(v.Value))
+		copy(e.Value, v.Value)
 	}
 	return e, nil
 }
 
-func decodeHeader(b []byte) (Entry, []byte, error) {
+// RecordView is a record decoded in place by ViewRecord. Encoding and
+// Value are views of the record's bytes: valid as long as those are, and
+// changed by any change to them.
+type RecordView struct {
+	Timestamp hlc.Timestamp
+	Deleted   bool
+	Encoding  []byte
+	Value     []byte // empty for a tombstone
+}
+
+// ViewRecord decodes a record without copying or allocating, for a
+// backend that decides itself where the encoding and the value go (see
+// DecodeRecord for one that copies them). It checks the record as
+// DecodeRecord does, and returns the same errors.
+func ViewRecord(b []byte) (RecordView, error) {
 	if len(b) < recordFixed+1 {
-		return Entry{}, nil, fmt.Errorf("%w: record of %d bytes is too short", ErrCorrupt, len(b))
+		return RecordView{}, fmt.Errorf("%w: record of %d bytes is too short", ErrCorrupt, len(b))
 	}
 	if b[0] != RecordVersion {
-		return Entry{}, nil, fmt.Errorf("%w: unknown record version %d", ErrCorrupt, b[0])
+		return RecordView{}, fmt.Errorf("%w: unknown record version %d", ErrCorrupt, b[0])
 	}
 	if b[1]&^flagTombstone != 0 {
-		return Entry{}, nil, fmt.Errorf("%w: unknown flags %#x", ErrCorrupt, b[1])
+		return RecordView{}, fmt.Errorf("%w: unknown flags %#x", ErrCorrupt, b[1])
 	}
 	ts, rest, err := hlc.DecodeBinary(b[2:])
 	if err != nil {
-		return Entry{}, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return RecordView{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	n, w := binary.Uvarint(rest)
 	if w <= 0 || w != uvarintLen(n) || n > MaxEncodingLen || n > uint64(len(rest)-w) {
-		return Entry{}, nil, fmt.Errorf("%w: bad encoding length", ErrCorrupt)
+		return RecordView{}, fmt.Errorf("%w: bad encoding length", ErrCorrupt)
 	}
 	rest = rest[w:]
-	e := Entry{
-		Encoding:  string(rest[:n]),
-		Timestamp: ts,
-		Deleted:   b[1]&flagTombstone != 0,
+	v := RecordView{Timestamp: ts, Deleted: b[1]&flagTombstone != 0, Encoding: rest[:n:n], Value: rest[n:]}
+	if v.Deleted && len(v.Value) != 0 {
+		return RecordView{}, fmt.Errorf("%w: tombstone with a value", ErrCorrupt)
 	}
-	return e, rest[n:], nil
+	return v, nil
 }
 
 func uvarintLen(x uint64) int {

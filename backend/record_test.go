@@ -66,9 +66,44 @@ func TestRecordCorrupt(t *testing.T) {
 		if _, err := backend.DecodeRecord(b, true); !errors.Is(err, backend.ErrCorrupt) {
 			t.Errorf("%s: got %v, want ErrCorrupt", name, err)
 		}
+		if _, err := backend.ViewRecord(b); !errors.Is(err, backend.ErrCorrupt) {
+			t.Errorf("%s: ViewRecord got %v, want ErrCorrupt", name, err)
+		}
 	}
 	if _, err := backend.AppendRecord(nil, backend.Entry{Encoding: string(make([]byte, backend.MaxEncodingLen+1))}); err == nil {
 		t.Error("an over-long encoding was accepted")
+	}
+}
+
+func TestViewRecord(t *testing.T) {
+	ts := hlc.Timestamp{Time: 1 << 40, ID: hlc.ID{9}}
+	for _, e := range []backend.Entry{
+		{Value: []byte("hello"), Encoding: "text/plain", Timestamp: ts},
+		{Value: []byte{}, Timestamp: ts},
+		{Timestamp: ts, Deleted: true, Encoding: "text/plain"},
+	} {
+		rec, err := backend.AppendRecord(nil, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := backend.ViewRecord(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(v.Encoding) != e.Encoding || v.Timestamp != e.Timestamp || v.Deleted != e.Deleted || !bytes.Equal(v.Value, e.Value) {
+			t.Errorf("view of %+v: %+v", e, v)
+		}
+		// The views are the record's bytes, and the encoding's capacity
+		// ends where it does.
+		if len(v.Value) > 0 && &v.Value[0] != &rec[len(rec)-len(v.Value)] {
+			t.Error("the value is not a view of the record")
+		}
+		if cap(v.Encoding) != len(v.Encoding) {
+			t.Errorf("encoding capacity %d, length %d", cap(v.Encoding), len(v.Encoding))
+		}
+		if n := testing.AllocsPerRun(10, func() { _, _ = backend.ViewRecord(rec) }); n != 0 {
+			t.Errorf("ViewRecord allocates %v times", n)
+		}
 	}
 }
 

@@ -58,6 +58,14 @@ func checkChunk(c string) (reason string, fixable bool) {
 // text there. It does not allocate when s is valid; an error satisfies
 // errors.Is(err, ErrInvalid).
 func ValidateKey(s string) error {
+	if isPlainKey(s) {
+		return nil
+	}
+	return validateKey(s)
+}
+
+// validateKey is ValidateKey, byte by byte.
+func validateKey(s string) error {
 	if s == "" {
 		return invalid(s, -1, "empty key")
 	}

@@ -43,6 +43,7 @@ type Backend struct {
 	locks  *keyLocks  // the writes' locks when the cache is disabled, else nil
 	life   *lifecycle
 	gate   writeGate // stops writes after an I/O error
+	encs   encodings // the last encoding read
 
 	recordBufs sync.Pool // *[]byte, records being written
 	readBufs   sync.Pool // *[]byte, records being read

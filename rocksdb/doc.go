@@ -146,7 +146,11 @@
 // Memory. Besides RocksDB's memtables (Options.WriteBufferSize each, 64
 // MiB by default, at most two per column family), the Backend holds the block cache (BlockCacheSize,
 // 64 MiB by default) and the metadata cache (at most about 20 MiB by
-// default).
+// default). A scan that reads values copies the keys and values it yields
+// into shared chunks of 4 KiB (one allocation for dozens of small ones);
+// each still belongs to the caller, but one that the caller keeps keeps
+// its chunk alive. Values over 512 bytes, and the keys of a KeysOnly
+// scan, are allocated one by one.
 //
 // grocksdb. The read paths call RocksDB's C API directly, batching calls
 // that grocksdb makes one by one; they take RocksDB's handles out of

@@ -92,7 +92,7 @@ func (b *Backend) lookup(op, key string, withValue bool) (backend.Entry, bool, e
 		derr error
 	)
 	found, err := b.h.get(b.h.data, key, buf, false, func(rec []byte) {
-		e, derr = backend.DecodeRecord(rec, withValue)
+		e, derr = b.decode(rec, withValue, nil)
 	})
 	switch {
 	case err != nil:

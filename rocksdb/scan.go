@@ -45,6 +45,7 @@ type scan struct {
 	upper  []byte // exclusive upper bound of prefix; nil: none
 	seek   []byte // where the next batch starts
 	opts   backend.ScanOptions
+	slab   slab // keys and values yielded, unless KeysOnly
 }
 
 // Scan implements backend.Backend. It seeks to the larger of prefix and
@@ -86,7 +87,10 @@ func (b *Backend) Scan(ctx context.Context, prefix string, opts *backend.ScanOpt
 				return
 			}
 			s.seek = append(append(s.seek[:0], batch[len(batch)-1].Key...), 0)
-			limit = min(2*limit, maxScanBatch)
+			if limit < maxScanBatch {
+				limit = min(2*limit, maxScanBatch)
+				batch = make([]backend.Item, 0, limit)
+			}
 		}
 	}
 }
@@ -135,14 +139,22 @@ func (s *scan) fill(batch []backend.Item, limit int) ([]backend.Item, bool, erro
 				whole  bool
 			)
 			k, rec, whole, rest = nextEntry(rest)
-			key := string(k)
+			var key string
+			if s.opts.KeysOnly {
+				// Kept one by one: a metadata scan may feed an index
+				// that keeps some keys for long, which should not keep
+				// chunks of the others.
+				key = string(k)
+			} else {
+				key = s.slab.string(k)
+			}
 			if s.opts.Match != nil && !s.opts.Match(key) {
 				continue
 			}
 			if r.big && i == r.n-1 {
 				rec = it.value()
 			}
-			e, err := backend.DecodeRecord(rec, !s.opts.KeysOnly)
+			e, err := b.decode(rec, !s.opts.KeysOnly, &s.slab)
 			switch {
 			case !whole && s.opts.KeysOnly && (err != nil || e.Deleted):
 				// A header longer than headerPeek (a long encoding), or a
