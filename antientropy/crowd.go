@@ -5,6 +5,7 @@ package antientropy
 
 import (
 	"slices"
+	"strings"
 )
 
 // A crowded sub-interval (crowdEvents events or more) is split by hash
@@ -13,9 +14,14 @@ import (
 // its hashes builds an index of its events sorted by hash, kept until the
 // sub-interval changes: a bucket is then a range of the index, found by
 // binary search, and the sums of a node's 64 child buckets cost one walk
-// of the node's range. A write to the sub-interval marks its event dirty,
-// and the next use merges the dirty events in. The index takes 16 bytes
-// per event, for crowded sub-intervals that alignments touch only.
+// of the node's range. Likewise, the first page of a pull that reaches a
+// crowded sub-interval builds an index of its events sorted by key, the
+// order of pages, so that each next page starts at its cursor by binary
+// search instead of gathering the whole sub-interval again. A write to
+// the sub-interval marks its event dirty, and the next use merges the
+// dirty events in. The indices take 16 bytes (by hash) and 4 bytes (by
+// key) per event, for crowded sub-intervals that alignments and pulls
+// touch only.
 
 const crowdEvents = 1024
 
@@ -25,75 +31,133 @@ type hashRef struct {
 	ref uint32
 }
 
-// hashIndex is the index of one crowded sub-interval: its events sorted
-// by hash, and the events linked or unlinked since it was built.
-type hashIndex struct {
-	sorted []hashRef
-	dirty  []uint32
+// crowdIndex holds the indices of one crowded sub-interval, each nil
+// until needed, and the events linked or unlinked since each was built.
+type crowdIndex struct {
+	byHash    []hashRef
+	hashDirty []uint32
+	byKey     []uint32
+	keyDirty  []uint32
+}
+
+// crowdIndexLocked returns the indices of sub-interval s, and its
+// bounds, or nil if s is not crowded.
+func (l *eventLog) crowdIndexLocked(s int64) (x *crowdIndex, from, to tkey, n int) {
+	from, to = l.cfg.subKey(s), l.cfg.subKey(s+1)
+	all := l.rangeSums(from, to)
+	if n = int(all.nPut + all.nDel); n < crowdEvents {
+		delete(l.crowded, s)
+		return nil, from, to, n
+	}
+	if x = l.crowded[s]; x == nil {
+		x = &crowdIndex{}
+		l.crowded[s] = x
+	}
+	return x, from, to, n
 }
 
 // hashIndexLocked returns the hash index of sub-interval s, building or
-// updating it if needed, or nil if s is not crowded. Events linked or
-// unlinked since it was built are in b.dirty: an update hashes those only
-// and merges them in, so that a write costs the next alignment O(n)
-// copying, not n hashes.
+// updating it if needed, or nil if s is not crowded.
 func (l *eventLog) hashIndexLocked(s int64) []hashRef {
-	from, to := l.cfg.subKey(s), l.cfg.subKey(s+1)
-	all := l.rangeSums(from, to)
-	n := int(all.nPut + all.nDel)
-	x := l.crowded[s]
-	if n < crowdEvents {
-		delete(l.crowded, s)
-		return nil
-	}
+	x, from, to, n := l.crowdIndexLocked(s)
 	switch {
 	case x == nil:
+		return nil
+	case x.byHash == nil:
 		idx := make([]hashRef, 0, n)
 		l.time.ascendRange(from, to, nil, func(ref uint32) bool {
 			idx = append(idx, hashRef{h: l.at(ref).hash, ref: ref})
 			return true
 		})
 		slices.SortFunc(idx, compareHashRefs)
-		x = &hashIndex{sorted: idx}
-		l.crowded[s] = x
-	case len(x.dirty) > 0:
-		dirty := make(map[uint32]bool, len(x.dirty))
-		for _, ref := range x.dirty {
-			dirty[ref] = true
-		}
-		var added []hashRef
-		for ref := range dirty {
-			if e := l.at(ref); e.key != "" && l.cfg.subOf(e.time) == s {
-				added = append(added, hashRef{h: e.hash, ref: ref})
-			}
-		}
-		slices.SortFunc(added, compareHashRefs)
-		idx := make([]hashRef, 0, n)
-		i := 0
-		for _, hr := range x.sorted {
-			if dirty[hr.ref] {
-				continue
-			}
-			for i < len(added) && compareHashRefs(added[i], hr) < 0 {
-				idx = append(idx, added[i])
-				i++
-			}
-			idx = append(idx, hr)
-		}
-		x.sorted = append(idx, added[i:]...)
+		x.byHash = idx
+	case len(x.hashDirty) > 0:
+		x.byHash = mergeDirty(x.byHash, x.hashDirty, func(hr hashRef) uint32 { return hr.ref }, func(ref uint32) (hashRef, bool) {
+			e := l.at(ref)
+			return hashRef{h: e.hash, ref: ref}, e.key != "" && l.cfg.subOf(e.time) == s
+		}, compareHashRefs)
 	}
-	x.dirty = x.dirty[:0]
-	return x.sorted
+	x.hashDirty = x.hashDirty[:0]
+	return x.byHash
+}
+
+// keyIndexLocked returns the events of sub-interval s sorted by key,
+// building or updating the index if needed, or nil if s is not crowded.
+func (l *eventLog) keyIndexLocked(s int64) []uint32 {
+	x, from, to, n := l.crowdIndexLocked(s)
+	byKey := func(a, b uint32) int { return strings.Compare(l.at(a).key, l.at(b).key) }
+	switch {
+	case x == nil:
+		return nil
+	case x.byKey == nil:
+		idx := make([]uint32, 0, n)
+		l.time.ascendRange(from, to, nil, func(ref uint32) bool {
+			idx = append(idx, ref)
+			return true
+		})
+		slices.SortFunc(idx, byKey)
+		x.byKey = idx
+	case len(x.keyDirty) > 0:
+		x.byKey = mergeDirty(x.byKey, x.keyDirty, func(ref uint32) uint32 { return ref }, func(ref uint32) (uint32, bool) {
+			e := l.at(ref)
+			return ref, e.key != "" && l.cfg.subOf(e.time) == s
+		}, byKey)
+	}
+	x.keyDirty = x.keyDirty[:0]
+	return x.byKey
+}
+
+// mergeDirty returns sorted (in the order of cmp) without the elements
+// of the dirty references, and with the elements that fresh gives for
+// those still in the sub-interval, in order: a write costs the next use
+// O(n) copying, not a new sort.
+func mergeDirty[T any](sorted []T, dirty []uint32, refOf func(T) uint32, fresh func(uint32) (T, bool), cmp func(a, b T) int) []T {
+	set := make(map[uint32]bool, len(dirty))
+	for _, ref := range dirty {
+		set[ref] = true
+	}
+	var added []T
+	for ref := range set {
+		if t, ok := fresh(ref); ok {
+			added = append(added, t)
+		}
+	}
+	slices.SortFunc(added, cmp)
+	out := make([]T, 0, len(sorted)+len(added))
+	i := 0
+	for _, t := range sorted {
+		if set[refOf(t)] {
+			continue
+		}
+		for i < len(added) && cmp(added[i], t) < 0 {
+			out = append(out, added[i])
+			i++
+		}
+		out = append(out, t)
+	}
+	return append(out, added[i:]...)
 }
 
 // touch records that ref was linked to or unlinked from sub-interval s.
+// An index with many dirty events is dropped: building it again costs
+// less than merging.
 func (l *eventLog) touch(s int64, ref uint32) {
 	x := l.crowded[s]
 	if x == nil {
 		return
 	}
-	if x.dirty = append(x.dirty, ref); len(x.dirty) > len(x.sorted)/4 {
-		delete(l.crowded, s) // rebuilding costs less
+	if x.byHash != nil {
+		if x.hashDirty = append(x.hashDirty, ref); len(x.hashDirty) > len(x.byHash)/4 {
+			x.byHash, x.hashDirty = nil, nil
+		}
+	}
+	if x.byKey != nil {
+		if x.keyDirty = append(x.keyDirty, ref); len(x.keyDirty) > len(x.byKey)/4 {
+			x.byKey, x.keyDirty = nil, nil
+		}
+	}
+	if x.byHash == nil && x.byKey == nil {
+		delete(l.crowded, s)
 	}
 }
 

@@ -110,3 +110,64 @@ func TestFuzzSeedsDecode(t *testing.T) {
 		require.NoError(t, r.err, "seed %d", k)
 	}
 }
+
+// Pages through crowded sub-intervals come from their index by key: in
+// page order, each event that stays put seen once, while writes land
+// in the crowded sub-interval, leave it and delete in it between pages.
+func TestPagesOfCrowdedSubInterval(t *testing.T) {
+	c := testConfig(t)
+	l := newEventLog(c)
+	r := rand.New(rand.NewPCG(13, 14))
+	for i := range 6000 {
+		sec := 10 + r.Float64()*0.5 // one sub-interval
+		if i%10 == 0 {
+			sec = r.Float64() * 300 // sparse around it
+		}
+		l.observe(strata.Sample{Key: fmt.Sprintf("k/%05d", i), Timestamp: ts(sec, 1), Kind: strata.KindPut})
+	}
+	L := c.intervalOf(t0) + 100
+	n := rangeNode(0, L)
+	stable := map[string]bool{}
+	for i := range 6000 {
+		stable[fmt.Sprintf("k/%05d", i)] = true
+	}
+	seen := map[string]int{}
+	var cur cursor
+	pages := 0
+	for {
+		evs, subs, more := l.pageEvents(n, L, cur, 128)
+		pages++
+		for k, ev := range evs {
+			if cur.started {
+				require.True(t, subs[k] > cur.sub || (subs[k] == cur.sub && ev.Key > cur.key), "page order at %s", ev.Key)
+			}
+			cur = cursor{started: true, sub: subs[k], key: ev.Key}
+			seen[ev.Key]++
+		}
+		if !more {
+			break
+		}
+		// Writes between pages: into the crowded sub-interval, out of
+		// it, deletes in it. Those keys leave the stable set.
+		for range 20 {
+			key := fmt.Sprintf("k/%05d", r.IntN(6500))
+			delete(stable, key)
+			sec, kind := 10+r.Float64()*0.5, strata.KindPut
+			switch r.IntN(3) {
+			case 0:
+				sec = 400 + float64(pages)
+			case 1:
+				kind = strata.KindDelete
+			}
+			l.observe(strata.Sample{Key: key, Timestamp: ts(sec, byte(2+pages%200)), Kind: kind})
+		}
+	}
+	require.Greater(t, len(stable), 5000)
+	for key := range stable {
+		require.Equal(t, 1, seen[key], "%s, which stayed put, seen %d times", key, seen[key])
+	}
+	require.Greater(t, pages, 6000/128)
+	x := l.crowded[c.subOf(ts(10, 1).Time)]
+	require.NotNil(t, x)
+	require.NotNil(t, x.byKey, "the crowded sub-interval is indexed by key")
+}

@@ -94,7 +94,7 @@ type eventLog struct {
 	ids     []hlc.ID
 	idIndex map[hlc.ID]uint32
 	wild    map[uint32]keyexpr.KeyExpr // wildcard delete events
-	crowded map[int64]*hashIndex       // hash indices of crowded sub-intervals (crowd.go)
+	crowded map[int64]*crowdIndex      // indices of crowded sub-intervals (crowd.go)
 	scratch []byte
 	pruned  int64 // deletes of intervals ≤ pruned have left the log
 
@@ -106,7 +106,7 @@ func newEventLog(c *config) *eventLog {
 		cfg:      c,
 		idIndex:  map[hlc.ID]uint32{},
 		wild:     map[uint32]keyexpr.KeyExpr{},
-		crowded:  map[int64]*hashIndex{},
+		crowded:  map[int64]*crowdIndex{},
 		pruned:   -1 << 62,
 		tooLarge: new(atomic.Uint64),
 	}

@@ -6,6 +6,7 @@ package antientropy
 import (
 	"encoding/binary"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/stratakv/strata/hlc"
@@ -258,7 +259,7 @@ func (l *eventLog) pageEvents(n node, L int64, c cursor, limit int) (evs []event
 	for from <= to {
 		var s int64
 		var ok bool
-		s, buf, ok = l.nextSubEvents(n, L, from, to, c, buf[:0])
+		s, buf, ok = l.nextSubEvents(n, L, from, to, c, buf[:0], limit-len(evs)+1)
 		if !ok {
 			return evs, subs, false
 		}
@@ -277,8 +278,9 @@ func (l *eventLog) pageEvents(n node, L int64, c cursor, limit int) (evs []event
 
 // nextSubEvents appends to buf the events of n, in the first sub-interval
 // from from to to that has some after cursor c, and returns that
-// sub-interval; false if there is none.
-func (l *eventLog) nextSubEvents(n node, L, from, to int64, c cursor, buf []event) (int64, []event, bool) {
+// sub-interval; false if there is none. It appends all of them, in no
+// order, or, from a crowded sub-interval, the first most in key order.
+func (l *eventLog) nextSubEvents(n node, L, from, to int64, c cursor, buf []event, most int) (int64, []event, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	end := l.cfg.subKey(to + 1)
@@ -302,21 +304,59 @@ func (l *eventLog) nextSubEvents(n node, L, from, to int64, c cursor, buf []even
 			from = s + 1
 		}
 	}
-	// One walk of the time index, up to the end of the first sub-interval
-	// that has events to give.
-	found := int64(0)
-	l.time.ascendRange(l.cfg.subKey(from), end, nil, func(ref uint32) bool {
-		e := l.at(ref)
-		s := l.cfg.subOf(e.time)
-		if len(buf) > 0 && s != found {
-			return false
+	for {
+		// One walk of the time index, up to the end of the first
+		// sub-interval that has events to give, unless that one is
+		// crowded: its page then comes from its index by key.
+		found, crowded, cur := int64(0), false, int64(-1)
+		seen := 0
+		l.time.ascendRange(l.cfg.subKey(from), end, nil, func(ref uint32) bool {
+			e := l.at(ref)
+			s := l.cfg.subOf(e.time)
+			if s != cur {
+				if len(buf) > 0 {
+					return false
+				}
+				cur, seen = s, 0
+				if x := l.crowded[s]; x != nil && x.byKey != nil {
+					found, crowded = s, true
+					return false
+				}
+			}
+			if seen++; seen > crowdEvents {
+				found, crowded = s, true
+				return false
+			}
+			if l.countsAt(e, L) && after(s, e) {
+				buf, found = append(buf, l.eventOf(e)), s
+			}
+			return true
+		})
+		if !crowded {
+			return found, buf, len(buf) > 0
 		}
-		if l.countsAt(e, L) && after(s, e) {
-			buf, found = append(buf, l.eventOf(e)), s
+		buf = l.keyPageLocked(found, L, c, buf[:0], most)
+		if len(buf) > 0 {
+			return found, buf, true
 		}
-		return true
-	})
-	return found, buf, len(buf) > 0
+		from = found + 1
+	}
+}
+
+// keyPageLocked appends to buf up to most events of the crowded
+// sub-interval s that count at reference L, in key order, after cursor c.
+func (l *eventLog) keyPageLocked(s, L int64, c cursor, buf []event, most int) []event {
+	idx := l.keyIndexLocked(s)
+	i := 0
+	if c.started && c.sub == s {
+		i = sort.Search(len(idx), func(j int) bool { return l.at(idx[j]).key > c.key })
+	}
+	for ; i < len(idx) && len(buf) < most; i++ {
+		if e := l.at(idx[i]); l.countsAt(e, L) {
+			buf = append(buf, l.eventOf(e))
+		}
+	}
+	return buf
 }
 
 // leafSize is the size of a reply that lists evs as the answer about n.
