@@ -252,7 +252,7 @@
 // hashes: a difference there costs a listing of up to 80 events.
 //
 // The log takes about 59 bytes per key besides the key, however the keys
-// spread over time (an hour or a year): a 40-byte entry (the key's
+// spread over time (ten seconds or a year): a 40-byte entry (the key's
 // header, the time, the event hash, the clock and the kind), a slot of
 // the key table, and a place in a B+ tree ordered by time whose inner
 // nodes keep the sums of their children. The sums of any node, and the
@@ -262,8 +262,12 @@
 //
 // While serving a fill, a replica holds the log's mutex (which every
 // write takes in the Watch hook) for one sub-interval's events at a time,
-// and yields the processor every few events: writes of the same process
-// share the CPU with the fill but do not queue behind it.
+// or, in a crowded sub-interval, for one page taken from an index of its
+// events by key (4 bytes per event, built by the first page that reaches
+// it), and yields the processor every few events: writes of the same
+// process share the CPU with the fill but do not queue behind it. The
+// first page that reaches a crowded sub-interval sorts it under the
+// mutex: about 70 ms for 200,000 events, once per fill.
 //
 // The in-flight window (PropagationDelay) is not adaptive: a write that
 // takes longer to reach a peer is repaired at the next digest.
