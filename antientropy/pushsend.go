@@ -36,8 +36,8 @@ func (b *pushBatch) copyValue(v []byte) []byte {
 // the buffers of a burst go to the garbage collector once writes are
 // back to their usual pace, not at the first small batch.
 const (
-	keepSamples = 1024
-	keepValues  = 128 << 10
+	keepSamples = 8192
+	keepValues  = 1 << 20
 	shrinkAfter = 16
 )
 

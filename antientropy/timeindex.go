@@ -261,18 +261,29 @@ func (x *timeIndex) rebalance(n *tnode, i int) {
 	}
 	half := (left.size() + right.size()) / 2
 	if left.leaf() {
-		all := append(slices.Clip(left.refs), right.refs...)
-		left.refs = append(make([]uint32, 0, leafCap+1), all[:half]...)
-		right.refs = append(make([]uint32, 0, leafCap+1), all[half:]...)
+		left.refs, right.refs = share(left.refs, right.refs, half)
 	} else {
-		kids := append(slices.Clip(left.kids), right.kids...)
-		sums := append(slices.Clip(left.sums), right.sums...)
-		last := append(slices.Clip(left.last), right.last...)
-		left.kids, left.sums, left.last = slices.Clone(kids[:half]), slices.Clone(sums[:half]), slices.Clone(last[:half])
-		right.kids, right.sums, right.last = slices.Clone(kids[half:]), slices.Clone(sums[half:]), slices.Clone(last[half:])
+		left.kids, right.kids = share(left.kids, right.kids, half)
+		left.sums, right.sums = share(left.sums, right.sums, half)
+		left.last, right.last = share(left.last, right.last, half)
 	}
 	n.sums[a], n.last[a] = x.summarize(left), x.lastOf(left)
 	n.sums[b], n.last[b] = x.summarize(right), x.lastOf(right)
+}
+
+// share moves elements between two neighbours so that the left one has
+// half of them, in place when their capacities allow (a leaf's always
+// do).
+func share[T any](left, right []T, half int) ([]T, []T) {
+	if k := half - len(left); k > 0 {
+		left = append(left, right[:k]...)
+		n := copy(right, right[k:])
+		clear(right[n:])
+		return left, right[:n]
+	}
+	right = slices.Insert(right, 0, left[half:]...)
+	clear(left[half:])
+	return left[:half], right
 }
 
 // prefix returns the sums of the events whose keys are less than k.
