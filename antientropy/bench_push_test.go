@@ -194,6 +194,10 @@ func runAlone(b *testing.B, opts antientropy.Options) (*strata.Store, *antientro
 type sink struct{}
 
 func (sink) Broadcast(context.Context, []byte) error { return nil }
+
+// BroadcastCopies reports true, as a network transport would: it is done
+// with a message when Broadcast returns.
+func (sink) BroadcastCopies() bool { return true }
 func (sink) Request(context.Context, string, []byte) ([]byte, error) {
 	return nil, memtransport.ErrUnreachable
 }

@@ -62,9 +62,11 @@
 // digests agree on it and nothing is fetched again. Pushing never blocks
 // a write, and costs it the hook's copy of the sample into a bounded
 // buffer (four messages' worth), without allocation, plus the sender's
-// work on the same cores (encoding, one allocation per message, a
-// wake-up per batch): 1.1 to 1.3 times the put latency without push on
-// two shared cores (docs/performance.md). When the buffer is full (a burst, a slow
+// work on the same cores (encoding, a wake-up per batch, and one
+// allocation per message unless the transport implements BroadcastCopier,
+// as this module's do: then one buffer serves every message): about 1.03
+// to 1.12 times the put latency without push, median 1.04, on two cores
+// (docs/performance.md). When the buffer is full (a burst, a slow
 // transport), the sample is dropped and counted in Stats.PushDropped, and
 // whatever a push lost, a broadcast that did not arrive or a peer that
 // was down, the next digest's alignment repairs. Options.DisablePush

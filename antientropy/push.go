@@ -69,6 +69,8 @@ type pusher struct {
 	out     pushBatch     // the batch being sent, swapped with the queue
 	sent    int           // how many of out's samples are sent
 	w       *sampleWriter // reused for every push message
+	reuse   bool          // the transport is done with a message when Broadcast returns
+	msgBuf  []byte        // then, the buffer of the last message, for the next
 
 	disabled bool
 	peerMin  atomic.Int64   // the smallest message limit a peer announced

@@ -105,6 +105,10 @@ func (p *pusher) sendAll(ctx context.Context, r *Replica) (int, error) {
 		bctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
 		err := r.t.Broadcast(bctx, msg)
 		cancel()
+		if p.reuse {
+			// The transport is done with msg: the next one goes there.
+			p.msgBuf = msg[:0]
+		}
 		if err != nil {
 			return taken, fmt.Errorf("antientropy: broadcasting a push: %w", err)
 		}
@@ -143,7 +147,11 @@ func (p *pusher) message(limit int, h hdr) (msg []byte, n, cost int) {
 		n++
 	}
 	if w.n > 0 {
-		msg = w.append(appendHeader(make([]byte, 0, headerSize+w.size()), msgPush, h))
+		buf := p.msgBuf[:0]
+		if buf == nil {
+			buf = make([]byte, 0, headerSize+w.size())
+		}
+		msg = w.append(appendHeader(buf, msgPush, h))
 	}
 	return msg, n, cost
 }

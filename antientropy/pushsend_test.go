@@ -7,10 +7,13 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -168,5 +171,54 @@ func TestPushCloseStopsRun(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > base {
 		buf := make([]byte, 1<<20)
 		t.Fatalf("%d goroutines left after Close, %d before Run:\n%s", n, base, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// keeper is a transport that keeps the push messages it is given, with
+// a copy of each as it was then, and says whether it is done with them
+// when Broadcast returns.
+type keeper struct {
+	copies bool
+	msgs   [][]byte
+	snaps  [][]byte
+}
+
+func (k *keeper) BroadcastCopies() bool { return k.copies }
+func (k *keeper) Broadcast(_ context.Context, msg []byte) error {
+	if antientropy.IsPush(msg) {
+		k.msgs, k.snaps = append(k.msgs, msg), append(k.snaps, slices.Clone(msg))
+	}
+	return nil
+}
+func (k *keeper) Request(context.Context, string, []byte) ([]byte, error) {
+	return nil, memtransport.ErrUnreachable
+}
+
+// The buffer of a push message is used again for the next one only if
+// the transport says it is done with it when Broadcast returns: a
+// transport that keeps messages sees each as it was sent.
+func TestPushMessageBuffer(t *testing.T) {
+	for _, copies := range []bool{false, true} {
+		t.Run(fmt.Sprint("copies=", copies), func(t *testing.T) {
+			ctx := t.Context()
+			s := openMemory(t, 0, &strata.Options{KeyExpr: "push/**"})
+			k := &keeper{copies: copies}
+			r, err := antientropy.New(s, &memtransport.Counting{T: k}, &antientropy.Options{ID: "a"})
+			require.NoError(t, err)
+			defer r.Close()
+			for i := range 3 {
+				_, err := s.Put(ctx, fmt.Sprintf("push/k%d", i), []byte(strings.Repeat("v", 10*(3-i))))
+				require.NoError(t, err)
+				require.NoError(t, r.Push(ctx))
+			}
+			require.Len(t, k.msgs, 3)
+			same := unsafe.SliceData(k.msgs[0]) == unsafe.SliceData(k.msgs[2])
+			require.Equal(t, copies, same, "the buffer is used again")
+			if !copies {
+				for i := range k.msgs {
+					require.Equal(t, k.snaps[i], k.msgs[i], "message %d changed after it was sent", i)
+				}
+			}
+		})
 	}
 }

@@ -73,6 +73,7 @@ func NewContext(ctx context.Context, store *strata.Store, t Transport, opts *Opt
 	}
 	r.log.tooLarge = &r.stats.tooLarge
 	r.push = newPusher(cfg, &r.stats.pushTooLarge)
+	r.push.reuse = broadcastCopies(t)
 	// Hook first, then scan: a change made meanwhile is seen at least
 	// once, and the log keeps the latest event per key whatever the order.
 	r.stopWatch = store.Watch(r.observe)

@@ -21,6 +21,26 @@ type Transport interface {
 	Request(ctx context.Context, peer string, msg []byte) ([]byte, error)
 }
 
+// BroadcastCopier is an optional capability of a Transport: one whose
+// Broadcast is done with msg when it returns (it has sent msg, or copied
+// it for later) says so, and the replica then writes its next push
+// message into the same buffer instead of a new one: a push costs no
+// allocation of up to a message. A wrapper of another Transport reports
+// what the wrapped one does. The transports of this module (memtransport,
+// httptransport, natstransport) implement it.
+type BroadcastCopier interface {
+	// BroadcastCopies reports whether Broadcast is done with msg when it
+	// returns.
+	BroadcastCopies() bool
+}
+
+// broadcastCopies reports whether t says that its Broadcast is done with
+// msg when it returns.
+func broadcastCopies(t Transport) bool {
+	bc, ok := t.(BroadcastCopier)
+	return ok && bc.BroadcastCopies()
+}
+
 // Receiver is what a transport delivers incoming messages to; *Replica
 // implements it.
 type Receiver interface {

@@ -220,6 +220,9 @@ func (c *Client) Broadcast(ctx context.Context, msg []byte) error {
 	return nil
 }
 
+// BroadcastCopies reports true: Broadcast queues a copy of msg.
+func (c *Client) BroadcastCopies() bool { return true }
+
 // Request posts msg to peer and returns its reply, within
 // ClientOptions.RequestTimeout.
 func (c *Client) Request(ctx context.Context, peer string, msg []byte) ([]byte, error) {

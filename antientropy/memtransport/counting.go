@@ -33,6 +33,12 @@ func (c *Counting) Broadcast(ctx context.Context, msg []byte) error {
 	return c.T.Broadcast(ctx, msg)
 }
 
+// BroadcastCopies reports what the wrapped transport does.
+func (c *Counting) BroadcastCopies() bool {
+	bc, ok := c.T.(antientropy.BroadcastCopier)
+	return ok && bc.BroadcastCopies()
+}
+
 // Request counts one round trip and the bytes both ways.
 func (c *Counting) Request(ctx context.Context, peer string, msg []byte) ([]byte, error) {
 	c.roundTrips.Add(1)

@@ -178,6 +178,9 @@ func (e *Endpoint) peer(id string) antientropy.Receiver {
 	return p.receiver()
 }
 
+// BroadcastCopies reports true: Broadcast hands each peer a copy of msg.
+func (e *Endpoint) BroadcastCopies() bool { return true }
+
 // Broadcast delivers a copy of msg to every other endpoint it can reach,
 // subject to the faults. Handler errors are not reported: broadcast is
 // best effort.

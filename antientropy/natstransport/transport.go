@@ -182,6 +182,10 @@ func (t *Transport) Broadcast(ctx context.Context, msg []byte) error {
 	return nil
 }
 
+// BroadcastCopies reports true: Broadcast writes msg into the
+// connection's buffer before it returns.
+func (t *Transport) BroadcastCopies() bool { return true }
+
 // Request sends msg to the replica named peer and returns its reply,
 // within Options.RequestTimeout.
 func (t *Transport) Request(ctx context.Context, peer string, msg []byte) ([]byte, error) {
