@@ -119,6 +119,21 @@ func FuzzHandleRequest(f *testing.F) {
 	for i := range 50 {
 		_, _ = s.Put(ctx, "demo/k/"+strconv.Itoa(i), []byte("value"))
 	}
+	// A history deep enough for the time index to have inner nodes:
+	// events spread over a day, a crowded sub-interval, deletes.
+	now := s.Clock().Now().Time
+	for i := range 3000 {
+		at := now - hlc.FromDuration(time.Duration(i)*30*time.Second)
+		if i%2 == 0 {
+			at = now - hlc.FromDuration(time.Hour) + hlc.NTP64(i)
+		}
+		kind := strata.KindPut
+		if i%7 == 0 {
+			kind = strata.KindDelete
+		}
+		_, _ = s.Apply(ctx, strata.Sample{Key: "demo/h/" + strconv.Itoa(i), Value: []byte("v"), Kind: kind,
+			Timestamp: hlc.Timestamp{Time: at, ID: hlc.ID{0xee}}})
+	}
 	r, err := New(s, nopTransport{}, &Options{MaxMessageSize: MinMessageSize})
 	if err != nil {
 		f.Fatal(err)
