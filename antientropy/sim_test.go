@@ -116,6 +116,7 @@ func newSim(t testing.TB, seed uint64, n int) *sim {
 func (s *sim) open(sr *simReplica) {
 	st, err := strata.Open(s.ctx, sr.b, &strata.Options{
 		KeyExpr: "sim/**", Clock: s.ft.Clock(sr.id, sr.skew), GCInterval: -1, TombstoneLifespan: simLifespan,
+		Logger: slog.New(slog.DiscardHandler), // GC reports every collection
 	})
 	require.NoError(s.t, err)
 	o := simOptions
