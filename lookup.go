@@ -41,6 +41,7 @@ func (s *Store) Lookup(ctx context.Context, key string) (Sample, error) {
 	if !ok {
 		return Sample{}, errNotFound(key)
 	}
+	s.stats.bytesRead.Add(uint64(len(smp.Value)))
 	return smp, nil
 }
 
