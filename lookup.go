@@ -37,19 +37,12 @@ func (s *Store) Lookup(ctx context.Context, key string) (Sample, error) {
 		}
 		return Sample{}, wrapErr("lookup", key, err)
 	}
-	// What sample does, without copying the entry and the sample between
-	// calls: a Lookup is mostly a backend read, and these copies were a
-	// visible part of the rest.
-	if s.wildcards.idx.count.Load() != 0 {
-		if _, ok := s.wildcards.idx.covering(key, e.Timestamp); ok {
-			return Sample{}, errNotFound(key)
-		}
-	}
-	if e.Deleted {
+	var smp Sample
+	if !s.sample(&smp, key, &e, &ScanOptions{}) {
 		return Sample{}, errNotFound(key)
 	}
-	s.stats.bytesRead.Add(uint64(len(e.Value)))
-	return Sample{Key: key, Value: e.Value, Encoding: e.Encoding, Timestamp: e.Timestamp, Kind: KindPut}, nil
+	s.stats.bytesRead.Add(uint64(len(smp.Value)))
+	return smp, nil
 }
 
 func errNotFound(key string) error {

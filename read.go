@@ -96,13 +96,13 @@ func (s *Store) Scan(ctx context.Context, selector string, opts *ScanOptions) it
 		// The value bytes yielded are counted once, when the loop ends.
 		var read uint64
 		defer func() { s.stats.bytesRead.Add(read) }()
+		var smp Sample
 		for it, err := range s.b.Scan(ctx, prefix, bopts) {
 			if err != nil {
 				yield(Sample{}, wrapErr("get", selector, err))
 				return
 			}
-			smp, ok := s.sample(s.fullKey(it.Key), it.Entry, &o)
-			if !ok {
+			if !s.sample(&smp, s.fullKey(it.Key), &it.Entry, &o) {
 				continue
 			}
 			read += uint64(len(smp.Value))
@@ -134,27 +134,35 @@ func (s *Store) getOne(ctx context.Context, key string, o *ScanOptions, yield fu
 		yield(Sample{}, wrapErr("get", key, err))
 		return
 	}
-	if smp, ok := s.sample(key, e, o); ok {
+	var smp Sample
+	if s.sample(&smp, key, &e, o) {
 		s.stats.bytesRead.Add(uint64(len(smp.Value)))
 		yield(smp, nil)
 	}
 }
 
-// sample turns a backend entry into what a reader sees: a live value, a
-// tombstone (only with o.Tombstones), or nothing. An entry that a
-// remembered wildcard delete covers reads as that delete's tombstone. The
-// caller counts the value bytes it yields (Stats.BytesRead).
-func (s *Store) sample(key string, e backend.Entry, o *ScanOptions) (Sample, bool) {
-	if wts, ok := s.wildcards.idx.covering(key, e.Timestamp); ok {
-		e = backend.Entry{Timestamp: wts, Deleted: true}
-	}
-	if e.Deleted {
-		if !o.Tombstones {
-			return Sample{}, false
+// sample sets *smp to what a reader sees of a backend entry, a live value
+// or a tombstone (only with o.Tombstones), or reports false for nothing.
+// An entry that a remembered wildcard delete covers reads as that
+// delete's tombstone. The caller counts the value bytes it yields
+// (Stats.BytesRead). The entry and the sample are passed by pointer: on
+// a read path they were copied at every call.
+func (s *Store) sample(smp *Sample, key string, e *backend.Entry, o *ScanOptions) bool {
+	ts, deleted := e.Timestamp, e.Deleted
+	if s.wildcards.idx.count.Load() != 0 {
+		if wts, ok := s.wildcards.idx.covering(key, ts); ok {
+			ts, deleted = wts, true
 		}
-		return Sample{Key: key, Timestamp: e.Timestamp, Kind: KindDelete}, true
 	}
-	return Sample{Key: key, Value: e.Value, Encoding: e.Encoding, Timestamp: e.Timestamp, Kind: KindPut}, true
+	switch {
+	case !deleted:
+		*smp = Sample{Key: key, Value: e.Value, Encoding: e.Encoding, Timestamp: ts, Kind: KindPut}
+	case o.Tombstones:
+		*smp = Sample{Key: key, Timestamp: ts, Kind: KindDelete}
+	default:
+		return false
+	}
+	return true
 }
 
 // scanPrefix returns the backend byte prefix under which every key that
