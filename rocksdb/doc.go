@@ -145,7 +145,7 @@
 //
 // Memory. Besides RocksDB's memtables (Options.WriteBufferSize each, 64
 // MiB by default, at most two per column family), the Backend holds the block cache (BlockCacheSize,
-// 64 MiB by default) and the metadata cache (at most about 25 MiB by
+// 64 MiB by default) and the metadata cache (at most about 20 MiB by
 // default). A scan that reads values copies the keys and values it yields
 // into shared chunks of 4 KiB (one allocation for dozens of small ones);
 // each still belongs to the caller, but one that the caller keeps keeps

@@ -23,29 +23,22 @@ import (
 // is full it becomes old and the previous old is dropped; an entry found
 // in old moves back to cur. Recently used keys stay, the others age out,
 // and a shard never holds more than 2*half entries.
-//
-// A key is hashed once: the low bits of its hash choose the shard, the
-// others its place in the shard's tables (metaTable), which hold the
-// metadata beside the key.
 type metaCache struct {
 	seed   maphash.Seed
 	shards []metaShard
 }
 
 // metaShards is the number of shards (a power of two, at most 64: sets of
-// shards are bits of a uint64), and metaShardBits its logarithm.
-const (
-	metaShards    = 64
-	metaShardBits = 6
-)
+// shards are bits of a uint64).
+const metaShards = 64
 
 type metaShard struct {
 	mu   sync.Mutex
-	cur  metaTable
-	old  metaTable
+	cur  map[string]*cachedMeta
+	old  map[string]*cachedMeta
 	half int
 	rec  []byte   // a record being written under mu (PutIfNewer)
-	_    [24]byte // keeps neighbouring shards' locks off one cache line
+	_    [40]byte // keeps neighbouring shards' locks off one cache line
 }
 
 // cachedMeta is what Stat returns for a key, or that the key is absent.
@@ -66,26 +59,18 @@ func newMetaCache(entries int) *metaCache {
 	c := &metaCache{seed: maphash.MakeSeed(), shards: make([]metaShard, metaShards)}
 	for i := range c.shards {
 		c.shards[i].half = half
+		c.shards[i].cur = make(map[string]*cachedMeta)
 	}
 	return c
 }
 
-// hash returns key's hash, which locate and the shards' methods take.
-func (c *metaCache) hash(key string) uint64 { return maphash.String(c.seed, key) }
-
-// shardIndex returns the index of the shard of a key of hash h.
-func shardIndex(h uint64) int { return int(h & (metaShards - 1)) }
-
-// locate returns key's shard and hash.
-func (c *metaCache) locate(key string) (*metaShard, uint64) {
-	h := c.hash(key)
-	return &c.shards[shardIndex(h)], h
+// shardIndex returns the index of key's shard.
+func (c *metaCache) shardIndex(key string) int {
+	return int(maphash.String(c.seed, key) & (metaShards - 1))
 }
 
-// forget drops key from its shard, whose lock must be held.
-func (c *metaCache) forget(key string) {
-	s, h := c.locate(key)
-	s.forget(key, h)
+func (c *metaCache) shard(key string) *metaShard {
+	return &c.shards[c.shardIndex(key)]
 }
 
 func metaOf(e *backend.Entry) cachedMeta {
@@ -97,57 +82,55 @@ func (m *cachedMeta) entry() backend.Entry {
 	return backend.Entry{Encoding: m.enc, Timestamp: m.ts, Deleted: m.deleted}
 }
 
-// get returns the cached metadata of key, of hash h; s.mu must be held,
-// and the result is valid only until s.mu is released or the shard
-// changes.
-func (s *metaShard) get(key string, h uint64) (*cachedMeta, bool) {
-	if i, ok := s.cur.find(key, h); ok {
-		return &s.cur.slots[i].meta, true
+// get returns key's cached metadata; s.mu must be held, and the result is
+// valid only while it is.
+func (s *metaShard) get(key string) (*cachedMeta, bool) {
+	if m, ok := s.cur[key]; ok {
+		return m, true
 	}
-	if i, ok := s.old.find(key, h); ok {
-		sl := s.old.slots[i]
-		s.old.remove(i)
-		return s.insert(sl.key, h, sl.meta), true
+	if m, ok := s.old[key]; ok {
+		delete(s.old, key)
+		s.insert(strings.Clone(key), m)
+		return m, true
 	}
 	return nil, false
 }
 
-// set records the metadata of key, of hash h, and returns where it is
-// kept, valid as get's result is; s.mu must be held.
-func (s *metaShard) set(key string, h uint64, v cachedMeta) *cachedMeta {
-	if i, ok := s.cur.find(key, h); ok {
-		m := &s.cur.slots[i].meta
+// set records key's metadata and returns where it is kept, which stays
+// key's entry while s.mu is held and the shard has fewer than half
+// inserts; s.mu must be held.
+func (s *metaShard) set(key string, v cachedMeta) *cachedMeta {
+	if m, ok := s.cur[key]; ok {
 		*m = v
 		return m
 	}
-	if i, ok := s.old.find(key, h); ok {
-		k := s.old.slots[i].key
-		s.old.remove(i)
-		return s.insert(k, h, v)
+	if m, ok := s.old[key]; ok {
+		delete(s.old, key)
+		*m = v
+		s.insert(strings.Clone(key), m)
+		return m
 	}
+	m := new(cachedMeta)
+	*m = v
 	// The key is cloned so that the cache never pins a larger string the
 	// caller sliced it from.
-	return s.insert(strings.Clone(key), h, v)
+	s.insert(strings.Clone(key), m)
+	return m
 }
 
-// insert adds a key that neither generation holds.
-func (s *metaShard) insert(key string, h uint64, v cachedMeta) *cachedMeta {
-	if s.cur.n >= s.half {
+func (s *metaShard) insert(key string, m *cachedMeta) {
+	if len(s.cur) >= s.half {
 		s.old = s.cur
-		s.cur = metaTable{slots: make([]metaSlot, len(s.old.slots))}
+		s.cur = make(map[string]*cachedMeta, s.half)
 	}
-	return s.cur.insert(key, h, v)
+	s.cur[key] = m
 }
 
-// forget drops key, of hash h, whose state in the database is unknown
-// (after a failed write); s.mu must be held.
-func (s *metaShard) forget(key string, h uint64) {
-	if i, ok := s.cur.find(key, h); ok {
-		s.cur.remove(i)
-	}
-	if i, ok := s.old.find(key, h); ok {
-		s.old.remove(i)
-	}
+// forget drops key, whose state in the database is unknown (after a
+// failed write); s.mu must be held.
+func (s *metaShard) forget(key string) {
+	delete(s.cur, key)
+	delete(s.old, key)
 }
 
 // len returns the number of cached keys, for tests.
@@ -156,7 +139,7 @@ func (c *metaCache) len() int {
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
-		n += s.cur.n + s.old.n
+		n += len(s.cur) + len(s.old)
 		s.mu.Unlock()
 	}
 	return n

@@ -96,26 +96,23 @@ func TestMetaCacheIsBounded(t *testing.T) {
 }
 
 func TestMetaShardGenerations(t *testing.T) {
-	c := newMetaCache(0)
-	s := metaShard{half: 2}
-	set := func(k string) { s.set(k, c.hash(k), cachedMeta{enc: k}) }
-	get := func(k string) (*cachedMeta, bool) { return s.get(k, c.hash(k)) }
-	set("a")
-	set("b")
-	set("c")          // a, b become old
-	_, ok := get("a") // a moves back to cur: c, a
+	s := metaShard{half: 2, cur: map[string]*cachedMeta{}}
+	s.set("a", cachedMeta{enc: "a"})
+	s.set("b", cachedMeta{enc: "b"})
+	s.set("c", cachedMeta{enc: "c"}) // a, b become old
+	_, ok := s.get("a")              // a moves back to cur: c, a
 	require.True(t, ok)
-	set("d") // c, a become old (b dropped)
-	_, ok = get("b")
+	s.set("d", cachedMeta{enc: "d"}) // c, a become old (b dropped)
+	_, ok = s.get("b")
 	require.False(t, ok)
 	for _, k := range []string{"a", "c", "d"} {
-		m, ok := get(k)
+		m, ok := s.get(k)
 		require.True(t, ok, k)
 		require.Equal(t, k, m.enc)
 	}
-	require.LessOrEqual(t, s.cur.n+s.old.n, 4)
-	s.forget("d", c.hash("d"))
-	_, ok = get("d")
+	require.LessOrEqual(t, len(s.cur)+len(s.old), 4)
+	s.forget("d")
+	_, ok = s.get("d")
 	require.False(t, ok)
 }
 

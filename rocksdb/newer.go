@@ -40,10 +40,10 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 		defer mu.Unlock()
 		return b.putIfNewerNative(key, &e)
 	}
-	s, h := b.cache.locate(key)
+	s := b.cache.shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.get(key, h)
+	m, ok := s.get(key)
 	if !ok {
 		cur, found, err := b.lookup("put", key, false)
 		if err != nil {
@@ -53,7 +53,7 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 		if found {
 			v = metaOf(&cur)
 		}
-		m = s.set(key, h, v)
+		m = s.set(key, v)
 	}
 	var p backend.Prior
 	if !m.absent {
@@ -63,7 +63,7 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 		}
 	}
 	if err := b.putRecord(key, &e, &s.rec); err != nil {
-		s.forget(key, h)
+		s.forget(key)
 		return p, err
 	}
 	if cap(s.rec) > maxPooledBuffer {
@@ -192,16 +192,16 @@ func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior
 	if b.cache == nil {
 		defer b.locks.unlock(b.locks.lock(ops))
 	} else {
-		var small [128]uint64
-		d.hashes = small[:0]
+		var small [128]uint8
+		d.shards = small[:0]
 		if len(ops) > len(small) {
-			d.hashes = make([]uint64, 0, len(ops))
+			d.shards = make([]uint8, 0, len(ops))
 		}
 		var set uint64
 		for _, op := range ops {
-			h := b.cache.hash(op.Key)
-			d.hashes = append(d.hashes, h)
-			set |= 1 << shardIndex(h)
+			i := b.cache.shardIndex(op.Key)
+			d.shards = append(d.shards, uint8(i))
+			set |= 1 << i
 		}
 		b.lockShardSet(set)
 		defer b.unlockShards(set)
@@ -217,15 +217,14 @@ func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior
 	if err := b.writePuts(ops, prior, n, first); err != nil {
 		if b.cache != nil {
 			for _, op := range ops {
-				b.cache.forget(op.Key)
+				b.cache.shard(op.Key).forget(op.Key)
 			}
 		}
 		return err
 	}
 	if b.cache != nil && !d.inPlace {
 		for k, v := range d.states {
-			s, h := b.cache.locate(k)
-			s.set(k, h, v)
+			b.cache.shard(k).set(k, v)
 		}
 	}
 	return nil
@@ -236,7 +235,7 @@ func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior
 type batchDecision struct {
 	inPlace bool
 	states  map[string]cachedMeta
-	hashes  []uint64 // the cache hash of each op's key
+	shards  []uint8 // the cache shard of each op's key
 }
 
 // decideBatch fills prior, compares each op with its key's state and
@@ -250,19 +249,15 @@ func (b *Backend) decideBatch(ops []backend.Op, prior []backend.Prior, d *batchD
 	n := 0
 	for i := range ops {
 		op := &ops[i]
-		var (
-			shard *metaShard
-			h     uint64
-		)
+		var shard *metaShard
 		if b.cache != nil {
-			h = d.hashes[i]
-			shard = &b.cache.shards[shardIndex(h)]
+			shard = &b.cache.shards[d.shards[i]]
 		}
-		st, m, err := b.batchState(op.Key, shard, h, d)
+		st, m, err := b.batchState(op.Key, shard, d)
 		if err != nil {
 			if d.inPlace {
 				for _, op := range ops[:i] {
-					b.cache.forget(op.Key)
+					b.cache.shard(op.Key).forget(op.Key)
 				}
 			}
 			return 0, err
@@ -288,10 +283,10 @@ func (b *Backend) decideBatch(ops []backend.Op, prior []backend.Prior, d *batchD
 
 // batchState returns key's state as the ops decided so far leave it and,
 // with d.inPlace, the cache entry that holds it; shard is key's cache
-// shard (nil without the cache) and h its hash.
-func (b *Backend) batchState(key string, shard *metaShard, h uint64, d *batchDecision) (cachedMeta, *cachedMeta, error) {
+// shard (nil without the cache).
+func (b *Backend) batchState(key string, shard *metaShard, d *batchDecision) (cachedMeta, *cachedMeta, error) {
 	if d.inPlace {
-		if m, ok := shard.get(key, h); ok {
+		if m, ok := shard.get(key); ok {
 			return *m, m, nil
 		}
 	} else {
@@ -299,7 +294,7 @@ func (b *Backend) batchState(key string, shard *metaShard, h uint64, d *batchDec
 			return st, nil, nil
 		}
 		if shard != nil {
-			if m, ok := shard.get(key, h); ok {
+			if m, ok := shard.get(key); ok {
 				return *m, nil, nil
 			}
 		}
@@ -313,7 +308,7 @@ func (b *Backend) batchState(key string, shard *metaShard, h uint64, d *batchDec
 		st = metaOf(&cur)
 	}
 	if d.inPlace {
-		return st, shard.set(key, h, st), nil
+		return st, shard.set(key, st), nil
 	}
 	return st, nil, nil
 }
