@@ -181,14 +181,14 @@ func (s *Store) applyRun(ctx context.Context, run []Sample, o origin) ([]Result,
 			}
 			st = state{e, found}
 		}
-		res, ok := outcome(smp, refused, st.e, st.found)
+		res, ok := outcome(&smp, refused, &st.e, st.found)
 		results[i] = res
 		if !ok {
 			s.stats.outdated.Add(1)
 			states[smp.Key] = st
 			continue
 		}
-		e := entryOf(smp)
+		e := entryOf(&smp)
 		states[smp.Key] = state{e, true}
 		ops = append(ops, backend.Op{Key: s.backendKey(smp.Key), Entry: e})
 		writes = append(writes, write{smp, e, res})
@@ -197,8 +197,9 @@ func (s *Store) applyRun(ctx context.Context, run []Sample, o origin) ([]Result,
 		clear(results)
 		return results, wrapErr("apply batch", run[0].Key, err)
 	}
-	for _, w := range writes {
-		s.applied(w.smp, w.e, w.res)
+	for i := range writes {
+		w := &writes[i]
+		s.applied(&w.smp, &w.e, w.res)
 	}
 	return results, nil
 }

@@ -31,16 +31,17 @@ func (s *Store) Lookup(ctx context.Context, key string) (Sample, error) {
 	}
 	s.stats.gets.Add(1)
 	e, err := s.b.Get(ctx, s.backendKey(key))
-	if errors.Is(err, backend.ErrNotFound) {
-		return Sample{}, errNotFound(key)
-	}
 	if err != nil {
+		if errors.Is(err, backend.ErrNotFound) {
+			return Sample{}, errNotFound(key)
+		}
 		return Sample{}, wrapErr("lookup", key, err)
 	}
-	smp, ok := s.sample(key, e, &ScanOptions{})
-	if !ok {
+	var smp Sample
+	if !s.sample(&smp, key, &e, &ScanOptions{}) {
 		return Sample{}, errNotFound(key)
 	}
+	s.stats.bytesRead.Add(uint64(len(smp.Value)))
 	return smp, nil
 }
 

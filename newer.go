@@ -46,12 +46,12 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 			restamps++
 			continue
 		}
-		e := entryOf(*eff)
+		e := entryOf(eff)
 		p, err := s.newer.PutIfNewer(ctx, bkey, e)
 		if err != nil {
 			return Outdated, wrapErr("apply", smp.Key, err)
 		}
-		res, _ := outcome(*eff, refused, p.Entry, p.Found)
+		res, _ := outcome(eff, refused, &p.Entry, p.Found)
 		if !p.Written {
 			if o == fromLocal {
 				// The key holds a sample at or after our time.
@@ -69,7 +69,7 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 			s.stats.outdated.Add(1)
 			return Outdated, nil
 		}
-		s.applied(*eff, e, res)
+		s.applied(eff, &e, res)
 		return res, nil
 	}
 }
@@ -92,7 +92,7 @@ func (s *Store) applyRunNewer(ctx context.Context, run []Sample, o origin) ([]Re
 		refused[i] = r
 		op := &ops[i]
 		op.Key = s.backendKey(run[i].Key)
-		op.Entry = entryOf(run[i])
+		op.Entry = entryOf(&run[i])
 	}
 	if err := s.newer.WriteBatchIfNewer(ctx, ops, prior); err != nil {
 		return results, wrapErr("apply batch", run[0].Key, err)
@@ -107,7 +107,7 @@ func (s *Store) applyRunNewer(ctx context.Context, run []Sample, o origin) ([]Re
 			results[i] = Outdated
 			continue
 		}
-		res, _ := outcome(run[i], refused[i], p.Entry, p.Found)
+		res, _ := outcome(&run[i], refused[i], &p.Entry, p.Found)
 		results[i] = res
 		if res == Outdated {
 			outdated++
@@ -125,7 +125,7 @@ func (s *Store) applyRunNewer(ctx context.Context, run []Sample, o origin) ([]Re
 	s.stats.outdated.Add(outdated)
 	for i := range prior {
 		if prior[i].Written {
-			s.watchers.notify(run[i])
+			s.watchers.notify(&run[i])
 		}
 	}
 	return results, nil

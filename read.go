@@ -85,7 +85,7 @@ func (s *Store) Scan(ctx context.Context, selector string, opts *ScanOptions) it
 		if !ok {
 			return
 		}
-		bopts := &backend.ScanOptions{KeysOnly: o.MetadataOnly, Match: s.matcher(sel)}
+		bopts := &backend.ScanOptions{KeysOnly: o.MetadataOnly, Match: s.matcher(sel, prefix)}
 		if o.Start != "" {
 			start, ok := s.startKey(o.Start)
 			if !ok {
@@ -93,13 +93,20 @@ func (s *Store) Scan(ctx context.Context, selector string, opts *ScanOptions) it
 			}
 			bopts.Start = start
 		}
+		// The value bytes yielded are counted once, when the loop ends.
+		var read uint64
+		defer func() { s.stats.bytesRead.Add(read) }()
+		var smp Sample
 		for it, err := range s.b.Scan(ctx, prefix, bopts) {
 			if err != nil {
 				yield(Sample{}, wrapErr("get", selector, err))
 				return
 			}
-			smp, ok := s.sample(s.fullKey(it.Key), it.Entry, &o)
-			if ok && !yield(smp, nil) {
+			if !s.sample(&smp, s.fullKey(it.Key), &it.Entry, &o) {
+				continue
+			}
+			read += uint64(len(smp.Value))
+			if !yield(smp, nil) {
 				return
 			}
 		}
@@ -127,26 +134,35 @@ func (s *Store) getOne(ctx context.Context, key string, o *ScanOptions, yield fu
 		yield(Sample{}, wrapErr("get", key, err))
 		return
 	}
-	if smp, ok := s.sample(key, e, o); ok {
+	var smp Sample
+	if s.sample(&smp, key, &e, o) {
+		s.stats.bytesRead.Add(uint64(len(smp.Value)))
 		yield(smp, nil)
 	}
 }
 
-// sample turns a backend entry into what a reader sees: a live value, a
-// tombstone (only with o.Tombstones), or nothing. An entry that a
-// remembered wildcard delete covers reads as that delete's tombstone.
-func (s *Store) sample(key string, e backend.Entry, o *ScanOptions) (Sample, bool) {
-	if wts, ok := s.wildcards.idx.covering(key, e.Timestamp); ok {
-		e = backend.Entry{Timestamp: wts, Deleted: true}
-	}
-	if e.Deleted {
-		if !o.Tombstones {
-			return Sample{}, false
+// sample sets *smp to what a reader sees of a backend entry, a live value
+// or a tombstone (only with o.Tombstones), or reports false for nothing.
+// An entry that a remembered wildcard delete covers reads as that
+// delete's tombstone. The caller counts the value bytes it yields
+// (Stats.BytesRead). The entry and the sample are passed by pointer: on
+// a read path they were copied at every call.
+func (s *Store) sample(smp *Sample, key string, e *backend.Entry, o *ScanOptions) bool {
+	ts, deleted := e.Timestamp, e.Deleted
+	if s.wildcards.idx.count.Load() != 0 {
+		if wts, ok := s.wildcards.idx.covering(key, ts); ok {
+			ts, deleted = wts, true
 		}
-		return Sample{Key: key, Timestamp: e.Timestamp, Kind: KindDelete}, true
 	}
-	s.stats.bytesRead.Add(uint64(len(e.Value)))
-	return Sample{Key: key, Value: e.Value, Encoding: e.Encoding, Timestamp: e.Timestamp, Kind: KindPut}, true
+	switch {
+	case !deleted:
+		*smp = Sample{Key: key, Value: e.Value, Encoding: e.Encoding, Timestamp: ts, Kind: KindPut}
+	case o.Tombstones:
+		*smp = Sample{Key: key, Timestamp: ts, Kind: KindDelete}
+	default:
+		return false
+	}
+	return true
 }
 
 // scanPrefix returns the backend byte prefix under which every key that
@@ -203,26 +219,44 @@ func literalPrefix(expr keyexpr.KeyExpr) string {
 	return str[:i]
 }
 
-// matcher returns a test of backend keys against sel. When sel starts with
-// the literal strip prefix, the rest of sel is matched against the backend
-// key directly, without building the full key.
-func (s *Store) matcher(sel keyexpr.KeyExpr) func(bkey string) bool {
+// matcher returns a test of the backend keys under the byte prefix
+// scanned against sel. When sel starts with the literal strip prefix, the
+// rest of sel is matched against the backend key directly, without
+// building the full key.
+func (s *Store) matcher(sel keyexpr.KeyExpr, scanned string) func(bkey string) bool {
 	if m := s.subtreeMatcher(sel); m != nil {
 		return m
 	}
 	strip := s.cfg.strip
-	if rest, ok := keyexpr.StripPrefix(sel.String(), strip); ok && strip != "" && rest != "" {
+	if strip == "" {
+		return exprMatcher(sel, scanned)
+	}
+	if rest, ok := keyexpr.StripPrefix(sel.String(), strip); ok && rest != "" {
 		if relative, err := keyexpr.Parse(rest); err == nil {
 			root := sel.Matches(strip)
+			match := exprMatcher(relative, scanned)
 			return func(bkey string) bool {
 				if bkey == "" {
 					return root
 				}
-				return relative.Matches(bkey)
+				return match(bkey)
 			}
 		}
 	}
 	return func(bkey string) bool { return sel.Matches(s.fullKey(bkey)) }
+}
+
+// exprMatcher returns a test of the keys under the byte prefix scanned
+// against expr that skips expr's literal leading chunks (literalSkipper).
+func exprMatcher(expr keyexpr.KeyExpr, scanned string) func(key string) bool {
+	m, ok := newLiteralSkipper(expr)
+	switch {
+	case !ok:
+		return expr.Matches
+	case m.under(scanned):
+		return m.matchesUnder
+	}
+	return m.matches
 }
 
 // subtreeMatcher returns, for the most common selector, "L/**" with L

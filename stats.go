@@ -31,7 +31,7 @@ type counters struct {
 	bytesWritten, bytesRead, gcRuns, gcTombstones, gcWildcards         atomic.Uint64
 }
 
-func (c *counters) wrote(e backend.Entry) {
+func (c *counters) wrote(e *backend.Entry) {
 	if e.Deleted {
 		c.deletes.Add(1)
 		return

@@ -52,8 +52,8 @@ func (w *watchers) load() []*watcher {
 	return nil
 }
 
-func (w *watchers) notify(smp Sample) {
+func (w *watchers) notify(smp *Sample) {
 	for _, x := range w.load() {
-		x.fn(smp)
+		x.fn(*smp)
 	}
 }

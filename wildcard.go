@@ -101,7 +101,7 @@ func (s *Store) finishWild(ctx context.Context, wd wildcardDelete) (hlc.Timestam
 	var newer hlc.Timestamp
 	if prefix, ok := s.scanPrefix(wd.expr); ok {
 		page := make([]Sample, 0, tombstonePage)
-		for it, err := range s.b.Scan(ctx, prefix, &backend.ScanOptions{KeysOnly: true, Match: s.matcher(wd.expr)}) {
+		for it, err := range s.b.Scan(ctx, prefix, &backend.ScanOptions{KeysOnly: true, Match: s.matcher(wd.expr, prefix)}) {
 			if err != nil {
 				return newer, err
 			}

@@ -188,7 +188,7 @@ func (s *Store) publishWildcards(wds ...wildcardDelete) {
 		s.wildcards.idx.put(wd)
 	}
 	for _, wd := range wds {
-		s.watchers.notify(Sample{Key: wd.expr.String(), Timestamp: wd.ts, Kind: KindDelete})
+		s.watchers.notify(&Sample{Key: wd.expr.String(), Timestamp: wd.ts, Kind: KindDelete})
 	}
 }
 

@@ -210,10 +210,10 @@ func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, er
 			return Outdated, wrapErr("apply", smp.Key, err)
 		}
 		if conflict && found && cur.Timestamp == tried.Timestamp && cur.Deleted == tried.Deleted {
-			s.applied(eff, tried, triedRes)
+			s.applied(&eff, &tried, triedRes)
 			return triedRes, nil
 		}
-		res, ok := outcome(eff, refused, cur, found)
+		res, ok := outcome(&eff, refused, &cur, found)
 		if o == fromLocal && (!ok || refused) {
 			// Something at or after our time beats this local write.
 			if restamps == maxRestamps {
@@ -231,7 +231,7 @@ func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, er
 			s.stats.outdated.Add(1)
 			return Outdated, nil
 		}
-		e := entryOf(eff)
+		e := entryOf(&eff)
 		err = s.write(ctx, bkey, e, version)
 		if errors.Is(err, backend.ErrConflict) {
 			s.stats.conflicts.Add(1)
@@ -242,7 +242,7 @@ func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, er
 		if err != nil {
 			return Outdated, wrapErr("apply", smp.Key, err)
 		}
-		s.applied(eff, e, res)
+		s.applied(&eff, &e, res)
 		return res, nil
 	}
 	return Outdated, fmt.Errorf("strata: apply %q: %d conflicting writes in a row: %w", smp.Key, maxConflicts, backend.ErrConflict)
@@ -267,7 +267,7 @@ func (s *Store) resolve(smp *Sample, o origin) (*Sample, bool) {
 
 // outcome decides last-writer-wins: whether smp is to be written over the
 // key's current state, and what Apply reports.
-func outcome(smp Sample, refused bool, cur backend.Entry, found bool) (Result, bool) {
+func outcome(smp *Sample, refused bool, cur *backend.Entry, found bool) (Result, bool) {
 	switch {
 	case found && smp.Timestamp.Compare(cur.Timestamp) <= 0:
 		return Outdated, false
@@ -282,7 +282,7 @@ func outcome(smp Sample, refused bool, cur backend.Entry, found bool) (Result, b
 }
 
 // entryOf is what the backend stores for a sample.
-func entryOf(smp Sample) backend.Entry {
+func entryOf(smp *Sample) backend.Entry {
 	if smp.Kind == KindDelete {
 		return backend.Entry{Timestamp: smp.Timestamp, Deleted: true}
 	}
@@ -290,7 +290,7 @@ func entryOf(smp Sample) backend.Entry {
 }
 
 // applied counts and publishes a write; the key must still be locked.
-func (s *Store) applied(smp Sample, e backend.Entry, res Result) {
+func (s *Store) applied(smp *Sample, e *backend.Entry, res Result) {
 	s.stats.wrote(e)
 	if res == Outdated {
 		s.stats.outdated.Add(1)
