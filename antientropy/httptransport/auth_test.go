@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -157,6 +158,34 @@ func TestReplayedMessageIsRefused(t *testing.T) {
 	capt.header.Del(httptransport.HeaderSignature)
 	capt.mu.Unlock()
 	require.Equal(t, http.StatusUnauthorized, capt.resend(t, srv.URL, nil).StatusCode)
+	_, r = rec.counts()
+	require.Equal(t, 1, r)
+}
+
+// A message captured before the receiver restarted (a new Handler, whose
+// nonces start empty) is refused after it, while new messages pass.
+func TestReplayAfterRestartIsRefused(t *testing.T) {
+	rec, _, capt, srv := signedServer(t, &httptransport.HandlerOptions{Secret: secret})
+	c := newSignedClient(t, srv.URL, secret)
+	_, err := c.Request(context.Background(), "west", []byte("hello"))
+	require.NoError(t, err)
+
+	time.Sleep(2 * time.Millisecond) // the restart comes after the message's millisecond
+	rec2 := newRecorder()
+	h2 := httptransport.NewHandler(rec2, &httptransport.HandlerOptions{Secret: secret})
+	srv2 := httptest.NewServer(h2)
+	t.Cleanup(srv2.Close)
+
+	resp := capt.resend(t, srv2.URL, nil)
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	_, r := rec2.counts()
+	require.Zero(t, r, "the replica saw a replayed message")
+	require.Equal(t, uint64(1), h2.Stats().Refused)
+
+	c2 := newSignedClient(t, srv2.URL, secret)
+	reply, err := c2.Request(context.Background(), "west", []byte("after"))
+	require.NoError(t, err)
+	require.Equal(t, "reply to after", string(reply))
 	_, r = rec.counts()
 	require.Equal(t, 1, r)
 }

@@ -110,10 +110,13 @@
 // The signature covers the endpoint, not the full path, so that a proxy may
 // mount the handler under another prefix. Replay protection needs the
 // replicas' clocks within MaxSkew of each other; the replicas already need
-// them within the HLC drift bound. Nonces are remembered in memory, so a
-// message captured before a restart of the receiver could be replayed
-// after it within MaxSkew; the replica's last-writer-wins makes such a
-// replay harmless to the data, and TLS prevents the capture. Peers are
+// them within the HLC drift bound. Nonces are remembered in memory only, so a
+// handler refuses every message signed before it was created: one
+// captured before a restart cannot be replayed after it. A message signed
+// just before a restart and delivered after it is refused too (a request
+// is signed anew when the alignment sends it again; a lost broadcast is
+// repaired at the next digest), and so, for as long as its clock is
+// behind this one, is a peer's: keep clocks synchronized. Peers are
 // named in the client's map by the names they send as Strata-Replica (their
 // antientropy.Options.ID): with a secret, a mismatch fails the signature.
 package httptransport

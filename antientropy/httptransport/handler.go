@@ -94,6 +94,7 @@ type Handler struct {
 	o       HandlerOptions
 	signers []signer
 	nonces  *nonces
+	started time.Time     // signed messages from before it are refused (ms)
 	pending chan struct{} // bounds the broadcasts handled at once
 
 	broadcasts, requests, dropped, refused, invalid atomic.Uint64
@@ -156,6 +157,10 @@ func NewHandler(r antientropy.Receiver, opts *HandlerOptions) *Handler {
 	}
 	if len(h.signers) > 0 {
 		h.nonces = newNonces(o.MaxSkew)
+		// The nonces seen before this handler are not known to it: a
+		// message signed before it started is refused, so that one
+		// captured before a restart cannot be replayed after it.
+		h.started = o.now().Truncate(time.Millisecond)
 	}
 	return h
 }
@@ -229,6 +234,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		}
 		if skew := h.o.now().Sub(cred.time); skew > h.o.MaxSkew || skew < -h.o.MaxSkew {
 			h.refuse(w, req, from, "stale or future "+HeaderTime, http.StatusUnauthorized)
+			return
+		}
+		if cred.time.Before(h.started) {
+			h.refuse(w, req, from, HeaderTime+" before this handler started", http.StatusUnauthorized)
 			return
 		}
 	}

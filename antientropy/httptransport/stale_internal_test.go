@@ -22,13 +22,16 @@ func (n *nopReceiver) HandleRequest(context.Context, string, []byte) ([]byte, er
 	return nil, nil
 }
 
-// A message signed too long ago, or too far ahead, is refused; within the
-// skew it is accepted once.
+// A message signed too long ago, or too far ahead, is refused, and so is
+// one signed before the handler started; within the skew it is accepted
+// once.
 func TestStaleTimestampIsRefused(t *testing.T) {
 	key := []byte("0123456789abcdef")
-	now := time.Unix(1_800_000_000, 0)
+	started := time.Unix(1_800_000_000, 0)
+	now := started
 	rec := &nopReceiver{}
 	h := NewHandler(rec, &HandlerOptions{Secret: key, ID: "west", MaxSkew: 10 * time.Second, now: func() time.Time { return now }})
+	now = started.Add(time.Minute)
 	post := func(signedAt time.Time) int {
 		req := httptest.NewRequest(http.MethodPost, "/replication/request", bytes.NewReader([]byte("m")))
 		req.Header.Set(Header, "east")
@@ -44,6 +47,13 @@ func TestStaleTimestampIsRefused(t *testing.T) {
 	require.Equal(t, http.StatusOK, post(now.Add(9*time.Second)))
 	require.Equal(t, 2, rec.calls)
 	require.Equal(t, uint64(2), h.Stats().Refused)
+
+	// Within the skew, but signed before the handler started.
+	now = started.Add(5 * time.Second)
+	require.Equal(t, http.StatusUnauthorized, post(started.Add(-time.Millisecond)))
+	require.Equal(t, http.StatusOK, post(started))
+	require.Equal(t, 3, rec.calls)
+	require.Equal(t, uint64(3), h.Stats().Refused)
 }
 
 // Nonces are remembered for as long as their message could be accepted.
