@@ -26,8 +26,10 @@ type Transport interface {
 // it for later) says so, and the replica then writes its next push
 // message into the same buffer instead of a new one: a push costs no
 // allocation of up to a message. A wrapper of another Transport reports
-// what the wrapped one does. The transports of this module (memtransport,
-// httptransport, natstransport) implement it.
+// what the wrapped one does; a type that embeds a transport and replaces
+// its Broadcast must say so itself (the embedded method would be promoted
+// and speak for the replaced one). The transports of this module
+// (memtransport, httptransport, natstransport) implement it.
 type BroadcastCopier interface {
 	// BroadcastCopies reports whether Broadcast is done with msg when it
 	// returns.
