@@ -34,8 +34,11 @@ type ScanOptions struct {
 // literal prefix, filtered by matching). A selector that does not
 // intersect the store's key expression yields nothing.
 //
-// Each yielded Sample and its Value belong to the caller. Breaking out of
-// the loop early releases everything the scan held. An error ends the loop:
+// Each yielded Sample and its Value belong to the caller. A backend may
+// copy the small values of a scan into shared chunks (the RocksDB backend
+// does, 4 KiB each): a value kept keeps its chunk alive, so a caller that
+// keeps few of many small values should copy those (bytes.Clone). Breaking
+// out of the loop early releases everything the scan held. An error ends the loop:
 // it is yielded once, with a zero Sample.
 func (s *Store) Get(ctx context.Context, selector string) iter.Seq2[Sample, error] {
 	return s.Scan(ctx, selector, nil)
