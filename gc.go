@@ -151,19 +151,3 @@ func (s *Store) removeIf(ctx context.Context, bkey string, cond func(backend.Ent
 	}
 	return true, nil
 }
-
-func (s *Store) runGC(ctx context.Context) {
-	defer s.background.Done()
-	t := time.NewTicker(s.cfg.GCInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := s.CollectGarbage(ctx); err != nil && ctx.Err() == nil {
-				s.cfg.Logger.Warn("strata: garbage collection failed", "keyexpr", s.cfg.KeyExpr, "err", err)
-			}
-		}
-	}
-}

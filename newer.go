@@ -38,12 +38,9 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 			if err != nil {
 				return Outdated, wrapErr("apply", smp.Key, err)
 			}
-			beat := eff.Timestamp
-			if found && cur.Timestamp.Compare(beat) > 0 {
-				beat = cur.Timestamp
+			if err := s.stampPast(smp, eff.Timestamp, &cur, found, &restamps); err != nil {
+				return Outdated, err
 			}
-			s.restamp(smp, beat)
-			restamps++
 			continue
 		}
 		e := entryOf(eff)
@@ -55,15 +52,9 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 		if !p.Written {
 			if o == fromLocal {
 				// The key holds a sample at or after our time.
-				if restamps == maxRestamps {
-					return Outdated, errKeptNewer(smp.Key)
+				if err := s.stampPast(smp, eff.Timestamp, &p.Entry, true, &restamps); err != nil {
+					return Outdated, err
 				}
-				beat := eff.Timestamp
-				if p.Entry.Timestamp.Compare(beat) > 0 {
-					beat = p.Entry.Timestamp
-				}
-				s.restamp(smp, beat)
-				restamps++
 				continue
 			}
 			s.stats.outdated.Add(1)

@@ -77,13 +77,37 @@ func Open(ctx context.Context, b backend.Backend, opts *Options) (*Store, error)
 	s.stopBackground = cancel
 	if !cfg.ReadOnly && cfg.GCInterval > 0 {
 		s.background.Add(1)
-		go s.runGC(bg)
+		go s.runEvery(bg, cfg.GCInterval, "garbage collection failed", func(ctx context.Context) error {
+			_, err := s.CollectGarbage(ctx)
+			return err
+		})
 	}
 	if s.cond != nil && cfg.WildcardRefresh > 0 {
+		// Other processes' wildcard deletes, on a backend that several
+		// processes share.
 		s.background.Add(1)
-		go s.runRefresh(bg, cfg.WildcardRefresh)
+		go s.runEvery(bg, cfg.WildcardRefresh, "reading other processes' wildcard deletes failed", s.refreshWildcards)
 	}
 	return s, nil
+}
+
+// runEvery calls do every interval until ctx ends, and logs its errors
+// at Warn as what failed: the loop of one of the store's background
+// tasks.
+func (s *Store) runEvery(ctx context.Context, every time.Duration, what string, do func(context.Context) error) {
+	defer s.background.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := do(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("strata: "+what, "keyexpr", s.cfg.KeyExpr, "err", err)
+			}
+		}
+	}
 }
 
 // KeyExpr returns the canonical key expression the store serves.

@@ -93,6 +93,21 @@ func (s *Store) restamp(smp *Sample, ts hlc.Timestamp) {
 	smp.Timestamp = s.cfg.Clock.Now()
 }
 
+// stampPast stamps the local write smp again, past eff (its effective
+// timestamp) and what the key holds (cur, if found), and counts it in
+// restamps; after maxRestamps it gives up with errKeptNewer.
+func (s *Store) stampPast(smp *Sample, eff hlc.Timestamp, cur *backend.Entry, found bool, restamps *int) error {
+	if *restamps == maxRestamps {
+		return errKeptNewer(smp.Key)
+	}
+	if found && cur.Timestamp.Compare(eff) > 0 {
+		eff = cur.Timestamp
+	}
+	s.restamp(smp, eff)
+	*restamps++
+	return nil
+}
+
 // finishWild writes the tombstones wd owes (every matching key that holds
 // something older), then marks its record done. It returns the newest
 // timestamp of a matching key that holds something newer than wd (zero if

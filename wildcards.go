@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/stratakv/strata/backend"
 )
@@ -157,24 +156,6 @@ func (s *Store) refreshWildcards(ctx context.Context) error {
 		s.cfg.Clock.Raise(wd.ts.Time)
 	}
 	return nil
-}
-
-// runRefresh loads other processes' wildcard deletes every interval, for
-// a backend that several processes share.
-func (s *Store) runRefresh(ctx context.Context, every time.Duration) {
-	defer s.background.Done()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.refreshWildcards(ctx); err != nil && ctx.Err() == nil {
-				s.cfg.Logger.Warn("strata: reading other processes' wildcard deletes failed", "keyexpr", s.cfg.KeyExpr, "err", err)
-			}
-		}
-	}
 }
 
 // publishWildcards files deletes in the index under every key lock: a

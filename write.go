@@ -216,15 +216,9 @@ func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, er
 		res, ok := outcome(&eff, refused, &cur, found)
 		if o == fromLocal && (!ok || refused) {
 			// Something at or after our time beats this local write.
-			if restamps == maxRestamps {
-				return Outdated, errKeptNewer(smp.Key)
+			if err := s.stampPast(smp, eff.Timestamp, &cur, found, &restamps); err != nil {
+				return Outdated, err
 			}
-			beat := eff.Timestamp
-			if found && cur.Timestamp.Compare(beat) > 0 {
-				beat = cur.Timestamp
-			}
-			s.restamp(smp, beat)
-			restamps++
 			continue
 		}
 		if !ok {

@@ -98,50 +98,32 @@ func (rp *Replica) serveFetch(ctx context.Context, r *reader, limit int) ([]byte
 		if err != nil {
 			return nil, fmt.Errorf("antientropy: fetch %q: %w", key, err)
 		}
-		if ok {
-			switch rp.fit(w, &smp, budget) {
-			case fitsWhole:
-				w.add(&smp)
-			case fitsMarker:
-				w.addLarge(&smp, len(smp.Value))
-			case fitsNot:
-				if w.n > 0 {
-					return appendFetchReply(nil, rp.cfg.hdr(), consumed, w), nil
-				}
-				rp.tooLarge(key, &smp, limit)
+		if ok && !rp.join(w, &smp, budget) {
+			if w.n > 0 {
+				return appendFetchReply(nil, rp.cfg.hdr(), consumed, w), nil
 			}
+			rp.tooLarge(key, &smp, limit)
 		}
 		consumed++
 	}
 	return appendFetchReply(nil, rp.cfg.hdr(), consumed, w), nil
 }
 
-// fits reports whether smp can join the samples of w within budget bytes.
-func (rp *Replica) fits(w *sampleWriter, smp *strata.Sample, budget int) bool {
-	return w.size()+sampleSize(smp) <= budget
-}
-
-// fitting is how a sample joins a list of samples.
-type fitting uint8
-
-const (
-	fitsWhole  fitting = iota // with its value
-	fitsMarker                // as a large value's marker, its value in chunks
-	fitsNot                   // not in this list
-)
-
-// fit tells how smp can join the samples of w within budget bytes: whole,
-// or, for a put whose value would not fit even in a list of its own, as
-// a marker.
-func (rp *Replica) fit(w *sampleWriter, smp *strata.Sample, budget int) fitting {
+// join adds smp to the samples of w if it fits within budget bytes:
+// whole, or, for a put whose value would not fit even in a list of its
+// own, as a marker (its value then goes in chunks). It reports whether
+// smp joined.
+func (rp *Replica) join(w *sampleWriter, smp *strata.Sample, budget int) bool {
 	switch {
-	case rp.fits(w, smp, budget):
-		return fitsWhole
+	case w.size()+sampleSize(smp) <= budget:
+		w.add(smp)
 	case smp.Kind == strata.KindPut && !w.eventsOnly && newSampleWriter().size()+sampleSize(smp) > budget &&
 		w.size()+largeSize(smp) <= budget:
-		return fitsMarker
+		w.addLarge(smp, len(smp.Value))
+	default:
+		return false
 	}
-	return fitsNot
+	return true
 }
 
 func (rp *Replica) tooLarge(key string, smp *strata.Sample, limit int) {

@@ -154,18 +154,11 @@ func (rp *Replica) servePull(ctx context.Context, r *reader, limit int) ([]byte,
 						return nil, fmt.Errorf("antientropy: pull %q: %w", ev.Key, err)
 					}
 				}
-				if ok {
-					switch rp.fit(w, &smp, budget-cursorSize(ev.Key)) {
-					case fitsWhole:
-						w.add(&smp)
-					case fitsMarker:
-						w.addLarge(&smp, len(smp.Value))
-					case fitsNot:
-						if w.n > 0 {
-							return appendPullReply(nil, rp.cfg.hdr(), w, &cur), nil
-						}
-						rp.tooLarge(ev.Key, &smp, limit)
+				if ok && !rp.join(w, &smp, budget-cursorSize(ev.Key)) {
+					if w.n > 0 {
+						return appendPullReply(nil, rp.cfg.hdr(), w, &cur), nil
 					}
+					rp.tooLarge(ev.Key, &smp, limit)
 				}
 				cur.cursor = cursor{started: true, sub: subs[k], key: ev.Key}
 			}
