@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratakv/strata/antientropy/httptransport"
+	"github.com/stratakv/strata/internal/testenv"
 )
 
 // benchSetup is one way of securing the transport.
@@ -38,13 +39,13 @@ func benchPair(b *testing.B, s benchSetup) (*httptransport.Client, *recorder) {
 	}
 	srv := httptest.NewUnstartedServer(httptransport.NewHandler(rec, &ho))
 	if s.tls {
-		ca := newCA(b, "replicas")
-		srv.TLS = serverTLS(ca, ca.issue(b, "west"), false)
+		ca := testenv.NewCA(b, "replicas")
+		srv.TLS = serverTLS(ca, ca.Issue(b, "west"), false)
 		if !s.mtls {
 			srv.TLS.ClientAuth = tls.NoClientCert
 			co.TLS = clientTLS(ca)
 		} else {
-			co.TLS = clientTLS(ca, ca.issue(b, "east"))
+			co.TLS = clientTLS(ca, ca.Issue(b, "east"))
 		}
 		srv.StartTLS()
 	} else {

@@ -18,6 +18,7 @@ import (
 	"github.com/stratakv/strata/antientropy"
 	"github.com/stratakv/strata/antientropy/antientropytest"
 	"github.com/stratakv/strata/antientropy/httptransport"
+	"github.com/stratakv/strata/internal/testenv"
 )
 
 // tlsServer serves a recorder named west over TLS with cfg.
@@ -40,8 +41,8 @@ func tlsClient(t *testing.T, url string, cfg *tls.Config) *httptransport.Client 
 
 func TestMutualTLS(t *testing.T) {
 	ctx := context.Background()
-	ca, other := newCA(t, "replicas"), newCA(t, "elsewhere")
-	west, east := ca.issue(t, "west"), ca.issue(t, "east")
+	ca, other := testenv.NewCA(t, "replicas"), testenv.NewCA(t, "elsewhere")
+	west, east := ca.Issue(t, "west"), ca.Issue(t, "east")
 	rec, h, srv := tlsServer(t, serverTLS(ca, west, false), &httptransport.HandlerOptions{CertNames: true})
 
 	reply, err := tlsClient(t, srv.URL, clientTLS(ca, east)).Request(ctx, "west", []byte("hello"))
@@ -49,7 +50,7 @@ func TestMutualTLS(t *testing.T) {
 	require.Equal(t, "reply to hello", string(reply))
 
 	for name, cfg := range map[string]*tls.Config{
-		"certificate of another CA": clientTLS(ca, other.issue(t, "east")),
+		"certificate of another CA": clientTLS(ca, other.Issue(t, "east")),
 		"no certificate":            clientTLS(ca),
 		"server of another CA":      clientTLS(other, east),
 	} {
@@ -69,15 +70,15 @@ func TestMutualTLS(t *testing.T) {
 // itself requires one, naming the sender.
 func TestClientCertRequiredByHandler(t *testing.T) {
 	ctx := context.Background()
-	ca := newCA(t, "replicas")
-	rec, h, srv := tlsServer(t, serverTLS(ca, ca.issue(t, "west"), true), &httptransport.HandlerOptions{CertNames: true})
+	ca := testenv.NewCA(t, "replicas")
+	rec, h, srv := tlsServer(t, serverTLS(ca, ca.Issue(t, "west"), true), &httptransport.HandlerOptions{CertNames: true})
 
 	_, err := tlsClient(t, srv.URL, clientTLS(ca)).Request(ctx, "west", []byte("hello"))
 	require.ErrorIs(t, err, httptransport.ErrUnauthorized) // 401
-	_, err = tlsClient(t, srv.URL, clientTLS(ca, ca.issue(t, "mallory"))).Request(ctx, "west", []byte("hello"))
+	_, err = tlsClient(t, srv.URL, clientTLS(ca, ca.Issue(t, "mallory"))).Request(ctx, "west", []byte("hello"))
 	require.ErrorIs(t, err, httptransport.ErrUnauthorized) // 403: mallory speaking for east
 	require.ErrorContains(t, err, "does not name the sender")
-	_, err = tlsClient(t, srv.URL, clientTLS(ca, ca.issue(t, "east"))).Request(ctx, "west", []byte("hello"))
+	_, err = tlsClient(t, srv.URL, clientTLS(ca, ca.Issue(t, "east"))).Request(ctx, "west", []byte("hello"))
 	require.NoError(t, err)
 
 	_, r := rec.counts()
@@ -90,11 +91,11 @@ func TestClientCertRequiredByHandler(t *testing.T) {
 func TestSecuredReplication(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	ca := newCA(t, "replicas")
-	ca.write(t, dir, "ca.crt")
+	ca := testenv.NewCA(t, "replicas")
+	ca.WriteCert(t, filepath.Join(dir, "ca.crt"))
 	names := []string{"east", "west"}
 	for _, n := range names {
-		writePEM(t, dir, n, ca.issue(t, n))
+		testenv.WriteKeyPair(t, filepath.Join(dir, n+".crt"), filepath.Join(dir, n+".key"), ca.Issue(t, n))
 	}
 	file := func(n string) string { return filepath.Join(dir, n) }
 

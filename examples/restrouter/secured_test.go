@@ -4,15 +4,9 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -24,42 +18,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratakv/strata/antientropy/httptransport"
+	"github.com/stratakv/strata/internal/testenv"
 )
 
 // writeCerts writes to dir a CA (ca.crt) and, for each name, a
 // certificate for name and 127.0.0.1 (name.crt, name.key); it returns the
 // CA's pool.
 func writeCerts(t *testing.T, dir string, names ...string) *x509.CertPool {
-	write := func(file, typ string, der []byte) {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, file), pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600))
+	ca := testenv.NewCA(t, "replicas")
+	ca.WriteCert(t, filepath.Join(dir, "ca.crt"))
+	for _, name := range names {
+		testenv.WriteKeyPair(t, filepath.Join(dir, name+".crt"), filepath.Join(dir, name+".key"), ca.Issue(t, name))
 	}
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "replicas"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	require.NoError(t, err)
-	ca, err := x509.ParseCertificate(caDER)
-	require.NoError(t, err)
-	write("ca.crt", "CERTIFICATE", caDER)
-	for i, name := range names {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		require.NoError(t, err)
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(i + 2)), Subject: pkix.Name{CommonName: name},
-			DNSNames: []string{name}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
-			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-		require.NoError(t, err)
-		write(name+".crt", "CERTIFICATE", der)
-		kder, err := x509.MarshalPKCS8PrivateKey(key)
-		require.NoError(t, err)
-		write(name+".key", "PRIVATE KEY", kder)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
-	return pool
+	return ca.Pool
 }
 
 // TestRunReplicatesSecured runs two routers that replicate over mutual
