@@ -6,6 +6,8 @@ package antientropy
 import (
 	"slices"
 	"strings"
+
+	"github.com/stratakv/strata/hlc"
 )
 
 // A crowded sub-interval (crowdEvents events or more) is split by hash
@@ -138,10 +140,14 @@ func mergeDirty[T any](sorted []T, dirty []uint32, refOf func(T) uint32, fresh f
 	return append(out, added[i:]...)
 }
 
-// touch records that ref was linked to or unlinked from sub-interval s.
-// An index with many dirty events is dropped: building it again costs
-// less than merging.
-func (l *eventLog) touch(s int64, ref uint32) {
+// touch records that ref was linked to or unlinked from the sub-interval
+// of time t, if that one is indexed. An index with many dirty events is
+// dropped: building it again costs less than merging.
+func (l *eventLog) touch(t hlc.NTP64, ref uint32) {
+	if len(l.crowded) == 0 {
+		return // most writes: nothing is indexed
+	}
+	s := l.cfg.subOf(t)
 	x := l.crowded[s]
 	if x == nil {
 		return

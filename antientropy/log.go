@@ -196,13 +196,13 @@ func (l *eventLog) hashOf(e *entry) uint64 { return e.hash }
 // link adds the event to the time index.
 func (l *eventLog) link(ref uint32, e *entry) {
 	l.time.insert(ref)
-	l.touch(l.cfg.subOf(e.time), ref)
+	l.touch(e.time, ref)
 }
 
 // unlink removes the event from the time index.
 func (l *eventLog) unlink(ref uint32, e *entry) {
 	l.time.remove(ref)
-	l.touch(l.cfg.subOf(e.time), ref)
+	l.touch(e.time, ref)
 }
 
 func (l *eventLog) remove(ref uint32) {
