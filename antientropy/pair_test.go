@@ -25,5 +25,3 @@ func openMemory(t testing.TB, _ int, opts *strata.Options) *strata.Store {
 func TestPairMemory(t *testing.T) {
 	antientropytest.RunPairTests(t, openMemory)
 }
-
-func memoryBackend() *memory.Backend { return memory.New() }

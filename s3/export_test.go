@@ -12,11 +12,6 @@ func SetListMetadata(b *Backend, on bool) { b.listMetadata = on }
 // ObjectName returns the object name of key, Prefix included.
 func ObjectName(b *Backend, key string) string { return b.opts.Prefix + encodeKey(key) }
 
-// MetaObjectName returns the object name of a store-metadata record.
-func MetaObjectName(b *Backend, name string) string {
-	return b.opts.Prefix + metaSpace + encodeKey(name)
-}
-
 // SetAfterFetch makes Get and Stat call fn between their request and the
 // version cache's update.
 func SetAfterFetch(b *Backend, fn func(key string)) { b.afterFetch = fn }

@@ -7,6 +7,9 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
+	"log"
+	"net"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -144,4 +147,27 @@ func TestSecuredReplication(t *testing.T) {
 	require.Error(t, err)
 	_, err = httptransport.ClientTLSConfig(file("east.crt"), "", "")
 	require.Error(t, err)
+}
+
+// NewServer serves a Handler over mutual TLS with its deadlines set.
+func TestNewServer(t *testing.T) {
+	ca := testenv.NewCA(t, "replicas")
+	rec := newRecorder()
+	srv := httptransport.NewServer(httptransport.NewHandler(rec, nil), serverTLS(ca, ca.Issue(t, "west"), false))
+	require.Equal(t, httptransport.ServerReadHeaderTimeout, srv.ReadHeaderTimeout)
+	require.Equal(t, httptransport.ServerReadTimeout, srv.ReadTimeout)
+	require.Equal(t, httptransport.ServerWriteTimeout, srv.WriteTimeout)
+	require.Equal(t, httptransport.ServerIdleTimeout, srv.IdleTimeout)
+	srv.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.ServeTLS(ln, "", "") }()
+	t.Cleanup(func() { _ = srv.Close() })
+
+	url := "https://" + ln.Addr().String()
+	reply, err := tlsClient(t, url, clientTLS(ca, ca.Issue(t, "east"))).Request(context.Background(), "west", []byte("hello"))
+	require.NoError(t, err)
+	require.Equal(t, "reply to hello", string(reply))
+	_, err = tlsClient(t, url, clientTLS(ca)).Request(context.Background(), "west", []byte("hello"))
+	require.Error(t, err, "a client without a certificate")
 }
