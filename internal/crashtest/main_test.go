@@ -14,6 +14,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stratakv/strata"
+	"github.com/stratakv/strata/rocksdb"
 )
 
 var bg = context.Background()
@@ -39,6 +42,16 @@ func TestMain(m *testing.M) {
 // children are the bodies of child processes by mode. Each prints its
 // progress on stdout, one word a line, and never returns unless it fails.
 var children = map[string]func(dir string) error{}
+
+// openStore opens a store of keyExpr, without background collection,
+// over the RocksDB database in dir, created if missing.
+func openStore(dir, keyExpr string) (*strata.Store, error) {
+	be, err := rocksdb.Open(dir, &rocksdb.Options{CreateIfMissing: true})
+	if err != nil {
+		return nil, err
+	}
+	return strata.Open(bg, be, &strata.Options{KeyExpr: keyExpr, GCInterval: -1})
+}
 
 // runUntil starts a child in mode over dir, waits until it prints line,
 // kills it with SIGKILL and checks that it died of that signal.

@@ -23,11 +23,7 @@ func init() { children["ahead"] = childAhead }
 // childAhead applies samples from a peer whose clock is 450 ms ahead (the
 // default drift bound is 500 ms), says so, and waits to be killed.
 func childAhead(dir string) error {
-	be, err := rocksdb.Open(dir, &rocksdb.Options{CreateIfMissing: true})
-	if err != nil {
-		return err
-	}
-	s, err := strata.Open(bg, be, &strata.Options{KeyExpr: "a/**", GCInterval: -1})
+	s, err := openStore(dir, "a/**")
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,7 @@ func init() { children["wildcard"] = childWildcard }
 // childWildcard fills a store, then deletes it all with one wildcard
 // delete, and blocks forever once the first page of tombstones is written.
 func childWildcard(dir string) error {
-	be, err := rocksdb.Open(dir, &rocksdb.Options{CreateIfMissing: true})
-	if err != nil {
-		return err
-	}
-	s, err := strata.Open(bg, be, &strata.Options{KeyExpr: "w/**", GCInterval: -1})
+	s, err := openStore(dir, "w/**")
 	if err != nil {
 		return err
 	}
