@@ -46,7 +46,8 @@ func TestNewClockDefaults(t *testing.T) {
 		if c.MaxDelta() != DefaultMaxDelta || DefaultMaxDelta != 500*time.Millisecond {
 			t.Errorf("MaxDelta() = %v, want 500ms", c.MaxDelta())
 		}
-		before := FromTime(time.Now()) &^ CounterMask
+		// The system clock may be read to the microsecond.
+		before := FromTime(time.Now().Truncate(time.Microsecond)) &^ CounterMask
 		ts := c.Now()
 		after := FromTime(time.Now())
 		if ts.Time < before || ts.Time > after || ts.ID != c.ID() {
@@ -90,6 +91,23 @@ func TestNowMasksCounterBits(t *testing.T) {
 	}
 	if c.PhysicalNow() != phys {
 		t.Error("PhysicalNow changed after Now")
+	}
+}
+
+// The default physical clock reads what time.Now reads, to the
+// microsecond.
+func TestSystemNowIsWallClock(t *testing.T) {
+	c := NewClock(nil)
+	for range 1000 {
+		before := FromTime(time.Now().Truncate(time.Microsecond))
+		phys := c.PhysicalNow()
+		after := FromTime(time.Now())
+		if phys < before || phys > after {
+			t.Fatalf("PhysicalNow() = %d (%v), want it in [%d, %d]", phys, phys.Time(), before, after)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { c.PhysicalNow() }); n != 0 {
+		t.Errorf("PhysicalNow allocates %v times", n)
 	}
 }
 
