@@ -41,7 +41,12 @@
 // the key's cache shard, one lookup in all (a batch: one per key, and one
 // RocksDB WriteBatch built in one call); without the cache, one call to
 // RocksDB reads, compares and writes. This is what keeps a Store put close
-// to a raw RocksDB put.
+// to a raw RocksDB put. The cache holds each key's metadata beside the key
+// itself, in one slot whose place follows from the key's hash, and the
+// Backend implements backend.Prefetcher: the Store asks for the slot as a
+// write begins, so that it arrives from memory while the write is checked
+// and stamped; a batch asks for all of its keys' slots before it decides
+// any.
 //
 // A Scan seeks to the larger of its prefix and ScanOptions.Start and stops
 // at the prefix's end (RocksDB's iterate upper bound), so it reads the range
@@ -145,8 +150,9 @@
 //
 // Memory. Besides RocksDB's memtables (Options.WriteBufferSize each, 64
 // MiB by default, at most two per column family), the Backend holds the block cache (BlockCacheSize,
-// 64 MiB by default) and the metadata cache (at most about 20 MiB by
-// default). A scan that reads values copies the keys and values it yields
+// 64 MiB by default) and the metadata cache (at most about 21 MiB by
+// default: 128 bytes an entry, in tables at most three quarters full,
+// plus the keys longer than 55 bytes, which are kept apart). A scan that reads values copies the keys and values it yields
 // into shared chunks of 4 KiB (one allocation for dozens of small ones);
 // each still belongs to the caller, but one that the caller keeps keeps
 // its chunk alive. Values over 512 bytes, and the keys of a KeysOnly

@@ -5,8 +5,8 @@ package rocksdb
 
 import (
 	"hash/maphash"
-	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stratakv/strata/backend"
 	"github.com/stratakv/strata/hlc"
@@ -19,10 +19,17 @@ import (
 // cache entry from the database happen under the lock of the key's shard,
 // so the cache and the database change together.
 //
-// Each shard is bounded by two generations: entries go into cur; when cur
-// is full it becomes old and the previous old is dropped; an entry found
-// in old moves back to cur. Recently used keys stay, the others age out,
-// and a shard never holds more than 2*half entries.
+// Each shard is bounded by two generations (metaTable): entries go into
+// cur; when cur holds half entries it becomes old and the previous old is
+// dropped (its slots are reused for the new cur); an entry found in old
+// moves back to cur. Recently used keys stay, the others age out, and a
+// shard never holds more than 2*half entries.
+//
+// A key is hashed once per call: the low bits of its hash choose the
+// shard, the hash places it in the shard's tables. A write hashes the key
+// and prefetches its slots before it takes the shard's lock, so that the
+// lookup under the lock finds them cached (Backend.Prefetch lets a caller
+// start that earlier still).
 type metaCache struct {
 	seed   maphash.Seed
 	shards []metaShard
@@ -33,12 +40,13 @@ type metaCache struct {
 const metaShards = 64
 
 type metaShard struct {
-	mu   sync.Mutex
-	cur  map[string]*cachedMeta
-	old  map[string]*cachedMeta
-	half int
-	rec  []byte   // a record being written under mu (PutIfNewer)
-	_    [40]byte // keeps neighbouring shards' locks off one cache line
+	mu sync.Mutex
+	// The generations, changed under mu; prefetch loads them without it.
+	cur, old atomic.Pointer[metaTable]
+	half     int      // the entries of a generation
+	size     int      // the slots of a table of half entries
+	rec      []byte   // a record being written under mu (PutIfNewer)
+	_        [64]byte // keeps neighbouring shards' locks off one cache line
 }
 
 // cachedMeta is what Stat returns for a key, or that the key is absent.
@@ -59,18 +67,42 @@ func newMetaCache(entries int) *metaCache {
 	c := &metaCache{seed: maphash.MakeSeed(), shards: make([]metaShard, metaShards)}
 	for i := range c.shards {
 		c.shards[i].half = half
-		c.shards[i].cur = make(map[string]*cachedMeta)
+		c.shards[i].size = (4*half + 2) / 3 // at most three quarters full
 	}
 	return c
 }
 
-// shardIndex returns the index of key's shard.
-func (c *metaCache) shardIndex(key string) int {
-	return int(maphash.String(c.seed, key) & (metaShards - 1))
+// hash returns key's hash, which the shards' methods take.
+func (c *metaCache) hash(key string) uint64 { return maphash.String(c.seed, key) }
+
+// shardIndex returns the index of the shard of a key of hash h.
+func shardIndex(h uint64) int { return int(h & (metaShards - 1)) }
+
+// shard returns the shard of a key of hash h.
+func (c *metaCache) shard(h uint64) *metaShard { return &c.shards[shardIndex(h)] }
+
+// locate returns key's shard and hash.
+func (c *metaCache) locate(key string) (*metaShard, uint64) {
+	h := c.hash(key)
+	return c.shard(h), h
 }
 
-func (c *metaCache) shard(key string) *metaShard {
-	return &c.shards[c.shardIndex(key)]
+// forget drops key, whose shard's lock must be held (metaShard.forget).
+func (c *metaCache) forget(key string) {
+	s, h := c.locate(key)
+	s.forget(key, h)
+}
+
+// prefetch starts loading the slots of a key of hash h into the caches,
+// without the shard's lock.
+func (c *metaCache) prefetch(h uint64) {
+	s := c.shard(h)
+	if t := s.cur.Load(); t != nil {
+		t.prefetch(h)
+	}
+	if t := s.old.Load(); t != nil {
+		t.prefetch(h)
+	}
 }
 
 func metaOf(e *backend.Entry) cachedMeta {
@@ -82,55 +114,72 @@ func (m *cachedMeta) entry() backend.Entry {
 	return backend.Entry{Encoding: m.enc, Timestamp: m.ts, Deleted: m.deleted}
 }
 
-// get returns key's cached metadata; s.mu must be held, and the result is
-// valid only while it is.
-func (s *metaShard) get(key string) (*cachedMeta, bool) {
-	if m, ok := s.cur[key]; ok {
-		return m, true
+// get returns the cached metadata of key, of hash h; s.mu must be held,
+// and the result is valid only until s.mu is released or the shard
+// changes.
+func (s *metaShard) get(key string, h uint64) (*cachedMeta, bool) {
+	if cur := s.cur.Load(); cur != nil {
+		if i, ok := cur.find(key, h); ok {
+			return &cur.slots[i].meta, true
+		}
 	}
-	if m, ok := s.old[key]; ok {
-		delete(s.old, key)
-		s.insert(strings.Clone(key), m)
-		return m, true
+	if old := s.old.Load(); old != nil {
+		if i, ok := old.find(key, h); ok {
+			sl := old.slots[i]
+			old.remove(i)
+			return s.room().adopt(&sl), true
+		}
 	}
 	return nil, false
 }
 
-// set records key's metadata and returns where it is kept, which stays
-// key's entry while s.mu is held and the shard has fewer than half
-// inserts; s.mu must be held.
-func (s *metaShard) set(key string, v cachedMeta) *cachedMeta {
-	if m, ok := s.cur[key]; ok {
+// set records the metadata of key, of hash h, and returns where it is
+// kept, valid as get's result is; s.mu must be held.
+func (s *metaShard) set(key string, h uint64, v cachedMeta) *cachedMeta {
+	if m, ok := s.get(key, h); ok {
 		*m = v
 		return m
 	}
-	if m, ok := s.old[key]; ok {
-		delete(s.old, key)
-		*m = v
-		s.insert(strings.Clone(key), m)
-		return m
-	}
-	m := new(cachedMeta)
-	*m = v
-	// The key is cloned so that the cache never pins a larger string the
-	// caller sliced it from.
-	s.insert(strings.Clone(key), m)
-	return m
+	return s.room().insert(key, h, v)
 }
 
-func (s *metaShard) insert(key string, m *cachedMeta) {
-	if len(s.cur) >= s.half {
-		s.old = s.cur
-		s.cur = make(map[string]*cachedMeta, s.half)
+// room returns the current generation, with room for one more key: a new
+// generation when it holds half keys, a larger table when it is three
+// quarters full. s.mu must be held.
+func (s *metaShard) room() *metaTable {
+	cur := s.cur.Load()
+	switch {
+	case cur == nil:
+		cur = newMetaTable(min(minTableSlots, s.size))
+	case cur.n >= s.half:
+		next := s.old.Load()
+		if next != nil && len(next.slots) == s.size {
+			next.clear()
+		} else {
+			next = newMetaTable(min(minTableSlots, s.size))
+		}
+		s.old.Store(cur)
+		cur = next
+	case cur.full():
+		cur = cur.grown(min(2*len(cur.slots), s.size))
+	default:
+		return cur
 	}
-	s.cur[key] = m
+	s.cur.Store(cur)
+	return cur
 }
 
-// forget drops key, whose state in the database is unknown (after a
-// failed write); s.mu must be held.
-func (s *metaShard) forget(key string) {
-	delete(s.cur, key)
-	delete(s.old, key)
+// forget drops key, of hash h, whose state in the database is unknown
+// (after a failed write); s.mu must be held.
+func (s *metaShard) forget(key string, h uint64) {
+	for _, t := range [...]*metaTable{s.cur.Load(), s.old.Load()} {
+		if t == nil {
+			continue
+		}
+		if i, ok := t.find(key, h); ok {
+			t.remove(i)
+		}
+	}
 }
 
 // len returns the number of cached keys, for tests.
@@ -139,8 +188,21 @@ func (c *metaCache) len() int {
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
-		n += len(s.cur) + len(s.old)
+		for _, t := range [...]*metaTable{s.cur.Load(), s.old.Load()} {
+			if t != nil {
+				n += t.n
+			}
+		}
 		s.mu.Unlock()
 	}
 	return n
+}
+
+// Prefetch implements backend.Prefetcher: it starts loading the slots of
+// key's entry in the metadata cache into the processor's caches, for a
+// PutIfNewer or Stat of key that follows.
+func (b *Backend) Prefetch(key string) {
+	if b.cache != nil {
+		b.cache.prefetch(b.cache.hash(key))
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -96,34 +97,80 @@ func TestMetaCacheIsBounded(t *testing.T) {
 }
 
 func TestMetaShardGenerations(t *testing.T) {
-	s := metaShard{half: 2, cur: map[string]*cachedMeta{}}
-	s.set("a", cachedMeta{enc: "a"})
-	s.set("b", cachedMeta{enc: "b"})
-	s.set("c", cachedMeta{enc: "c"}) // a, b become old
-	_, ok := s.get("a")              // a moves back to cur: c, a
+	c := newMetaCache(2 * 2 * metaShards) // two entries a generation
+	s := &c.shards[0]
+	require.Equal(t, 2, s.half)
+	set := func(k string) { s.set(k, c.hash(k), cachedMeta{enc: k}) }
+	get := func(k string) (*cachedMeta, bool) { return s.get(k, c.hash(k)) }
+	set("a")
+	set("b")
+	set("c")          // a, b become old
+	_, ok := get("a") // a moves back to cur: c, a
 	require.True(t, ok)
-	s.set("d", cachedMeta{enc: "d"}) // c, a become old (b dropped)
-	_, ok = s.get("b")
+	set("d") // c, a become old (b dropped)
+	_, ok = get("b")
 	require.False(t, ok)
 	for _, k := range []string{"a", "c", "d"} {
-		m, ok := s.get(k)
+		m, ok := get(k)
 		require.True(t, ok, k)
 		require.Equal(t, k, m.enc)
 	}
-	require.LessOrEqual(t, len(s.cur)+len(s.old), 4)
-	s.forget("d")
-	_, ok = s.get("d")
+	require.LessOrEqual(t, s.cur.Load().n+s.old.Load().n, 4)
+	s.forget("d", c.hash("d"))
+	_, ok = get("d")
+	require.False(t, ok)
+
+	// Generations keep their tables: the dropped one becomes the next.
+	tables := map[*metaTable]bool{s.cur.Load(): true, s.old.Load(): true}
+	for i := range 20 {
+		set(fmt.Sprint("k", i))
+		require.True(t, tables[s.cur.Load()] && tables[s.old.Load()], "a generation allocated a table")
+	}
+}
+
+// Keys too long to be held in a slot are held apart, and found as exactly
+// as short ones: keys that differ only in their last byte, or only in
+// length, are different keys.
+func TestMetaShardLongKeys(t *testing.T) {
+	c := newMetaCache(1 << 12)
+	long := strings.Repeat("k", inlineKey)
+	keys := []string{"", "k", long[:inlineKey-1], long, long + "k", long + "l", long + "kk", strings.Repeat("x", 4096)}
+	for i, k := range keys {
+		s, h := c.locate(k)
+		s.set(k, h, cachedMeta{enc: fmt.Sprint(i)})
+	}
+	for i, k := range keys {
+		s, h := c.locate(k)
+		m, ok := s.get(k, h)
+		require.True(t, ok, len(k))
+		require.Equal(t, fmt.Sprint(i), m.enc, len(k))
+	}
+	s, h := c.locate(long + "m")
+	_, ok := s.get(long+"m", h)
 	require.False(t, ok)
 }
 
-// TestMetaCacheIsExact runs writers, removers, batches and stats on a few
-// keys concurrently, then checks that every cached answer is what the
+// TestMetaCacheIsExact runs writers, removers, batches, stats and
+// prefetches on a few keys concurrently, then checks that every cached answer is what the
 // database holds.
 func TestMetaCacheIsExact(t *testing.T) {
 	b, _ := openTemp(t, &Options{MetaCacheEntries: 64})
 	const keys, workers, rounds = 40, 6, 300
 	key := func(i int) string { return fmt.Sprintf("x/%02d", i%keys) }
 	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	go func() {
+		// Prefetches race with everything, and change nothing.
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+				b.Prefetch(key(i))
+			}
+		}
+	}()
+	defer close(stop)
 	for w := range workers {
 		wg.Add(1)
 		go func() {
@@ -176,4 +223,19 @@ func requireMeta(t *testing.T, want, got backend.Entry) {
 	require.Equal(t, want.Encoding, got.Encoding)
 	require.Equal(t, want.Deleted, got.Deleted)
 	require.Nil(t, got.Value)
+}
+
+// Prefetch is safe on any key, with or without the cache, and after Close.
+func TestPrefetchAnyTime(t *testing.T) {
+	for _, entries := range []int{0, -1} {
+		b, _ := openTemp(t, &Options{MetaCacheEntries: entries})
+		require.NoError(t, b.Put(bg, "k", textEntry("v", 1)))
+		require.NotPanics(t, func() {
+			b.Prefetch("k")
+			b.Prefetch("")
+			b.Prefetch(strings.Repeat("x", 1<<16))
+		})
+		require.NoError(t, b.Close(bg))
+		require.NotPanics(t, func() { b.Prefetch("k") })
+	}
 }

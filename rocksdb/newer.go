@@ -30,6 +30,14 @@ var (
 // write of the key holds (reading the database on a miss); without the
 // cache, in one call to RocksDB that reads, compares and writes.
 func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (backend.Prior, error) {
+	var (
+		s *metaShard
+		h uint64
+	)
+	if b.cache != nil {
+		s, h = b.cache.locate(key)
+		b.cache.prefetch(h)
+	}
 	if err := b.enter(ctx, "put", key); err != nil {
 		return backend.Prior{}, err
 	}
@@ -40,10 +48,16 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 		defer mu.Unlock()
 		return b.putIfNewerNative(key, &e)
 	}
-	s := b.cache.shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.get(key)
+	// The record is built first, while the entry's slot, prefetched,
+	// is on its way from memory.
+	rec, recErr := backend.AppendRecord(s.rec[:0], e)
+	s.rec = rec[:0]
+	if cap(rec) > maxPooledBuffer {
+		s.rec = nil
+	}
+	m, ok := s.get(key, h)
 	if !ok {
 		cur, found, err := b.lookup("put", key, false)
 		if err != nil {
@@ -53,7 +67,7 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 		if found {
 			v = metaOf(&cur)
 		}
-		m = s.set(key, v)
+		m = s.set(key, h, v)
 	}
 	var p backend.Prior
 	if !m.absent {
@@ -62,34 +76,40 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 			return p, nil
 		}
 	}
-	if err := b.putRecord(key, &e, &s.rec); err != nil {
-		s.forget(key)
+	if recErr != nil {
+		return p, recordError("put", key, recErr)
+	}
+	// The entry is updated before the write, while its memory is still
+	// in the processor's caches (RocksDB's write evicts them), and
+	// forgotten if the write fails.
+	*m = metaOf(&e)
+	if err := b.writeRecord(key, rec); err != nil {
+		s.forget(key, h)
 		return p, err
 	}
-	if cap(s.rec) > maxPooledBuffer {
-		s.rec = nil
-	}
-	*m = metaOf(&e)
 	p.Written = true
 	return p, nil
 }
 
-// putRecord writes e under key through the write gate, in one call,
-// with its record in buf (nil: a buffer of the pool).
-func (b *Backend) putRecord(key string, e *backend.Entry, buf *[]byte) error {
-	if err := b.gateNewer("put", key); err != nil {
-		return err
-	}
-	defer b.gate.mu.RUnlock()
-	if buf == nil {
-		buf = getBuffer(&b.recordBufs, 512)
-		defer putBuffer(&b.recordBufs, buf)
-	}
+// putRecord writes e under key through the write gate, in one call.
+func (b *Backend) putRecord(key string, e *backend.Entry) error {
+	buf := getBuffer(&b.recordBufs, 512)
+	defer putBuffer(&b.recordBufs, buf)
 	rec, err := backend.AppendRecord((*buf)[:0], *e)
 	*buf = rec
 	if err != nil {
 		return recordError("put", key, err)
 	}
+	return b.writeRecord(key, rec)
+}
+
+// writeRecord writes the record rec under key through the write gate, in
+// one call.
+func (b *Backend) writeRecord(key string, rec []byte) error {
+	if err := b.gateNewer("put", key); err != nil {
+		return err
+	}
+	defer b.gate.mu.RUnlock()
 	k := keyBytes(key)
 	if err := cError(C.strata_put(b.h.db, b.h.wo, b.h.data, bytesPtr(k), C.size_t(len(k)), bytesPtr(rec), C.size_t(len(rec)))); err != nil {
 		return b.writeError("put", key, err)
@@ -122,7 +142,7 @@ func (b *Backend) putIfNewerNative(key string, e *backend.Entry) (backend.Prior,
 		if found && e.Timestamp.Compare(cur.Timestamp) <= 0 {
 			return p, nil
 		}
-		if err := b.putRecord(key, e, nil); err != nil {
+		if err := b.putRecord(key, e); err != nil {
 			return p, err
 		}
 		p.Written = true
@@ -192,16 +212,17 @@ func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior
 	if b.cache == nil {
 		defer b.locks.unlock(b.locks.lock(ops))
 	} else {
-		var small [128]uint8
-		d.shards = small[:0]
+		var small [128]uint64
+		d.hashes = small[:0]
 		if len(ops) > len(small) {
-			d.shards = make([]uint8, 0, len(ops))
+			d.hashes = make([]uint64, 0, len(ops))
 		}
 		var set uint64
 		for _, op := range ops {
-			i := b.cache.shardIndex(op.Key)
-			d.shards = append(d.shards, uint8(i))
-			set |= 1 << i
+			h := b.cache.hash(op.Key)
+			b.cache.prefetch(h)
+			d.hashes = append(d.hashes, h)
+			set |= 1 << shardIndex(h)
 		}
 		b.lockShardSet(set)
 		defer b.unlockShards(set)
@@ -216,15 +237,16 @@ func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior
 	}
 	if err := b.writePuts(ops, prior, n, first); err != nil {
 		if b.cache != nil {
-			for _, op := range ops {
-				b.cache.shard(op.Key).forget(op.Key)
+			for i, op := range ops {
+				b.cache.shard(d.hashes[i]).forget(op.Key, d.hashes[i])
 			}
 		}
 		return err
 	}
 	if b.cache != nil && !d.inPlace {
 		for k, v := range d.states {
-			b.cache.shard(k).set(k, v)
+			s, h := b.cache.locate(k)
+			s.set(k, h, v)
 		}
 	}
 	return nil
@@ -235,7 +257,7 @@ func (b *Backend) WriteBatchIfNewer(ctx context.Context, ops []backend.Op, prior
 type batchDecision struct {
 	inPlace bool
 	states  map[string]cachedMeta
-	shards  []uint8 // the cache shard of each op's key
+	hashes  []uint64 // the cache hash of each op's key
 }
 
 // decideBatch fills prior, compares each op with its key's state and
@@ -249,15 +271,19 @@ func (b *Backend) decideBatch(ops []backend.Op, prior []backend.Prior, d *batchD
 	n := 0
 	for i := range ops {
 		op := &ops[i]
-		var shard *metaShard
+		var (
+			shard *metaShard
+			h     uint64
+		)
 		if b.cache != nil {
-			shard = &b.cache.shards[d.shards[i]]
+			h = d.hashes[i]
+			shard = b.cache.shard(h)
 		}
-		st, m, err := b.batchState(op.Key, shard, d)
+		st, m, err := b.batchState(op.Key, shard, h, d)
 		if err != nil {
 			if d.inPlace {
-				for _, op := range ops[:i] {
-					b.cache.shard(op.Key).forget(op.Key)
+				for j, op := range ops[:i] {
+					b.cache.shard(d.hashes[j]).forget(op.Key, d.hashes[j])
 				}
 			}
 			return 0, err
@@ -283,10 +309,10 @@ func (b *Backend) decideBatch(ops []backend.Op, prior []backend.Prior, d *batchD
 
 // batchState returns key's state as the ops decided so far leave it and,
 // with d.inPlace, the cache entry that holds it; shard is key's cache
-// shard (nil without the cache).
-func (b *Backend) batchState(key string, shard *metaShard, d *batchDecision) (cachedMeta, *cachedMeta, error) {
+// shard (nil without the cache) and h its hash.
+func (b *Backend) batchState(key string, shard *metaShard, h uint64, d *batchDecision) (cachedMeta, *cachedMeta, error) {
 	if d.inPlace {
-		if m, ok := shard.get(key); ok {
+		if m, ok := shard.get(key, h); ok {
 			return *m, m, nil
 		}
 	} else {
@@ -294,7 +320,7 @@ func (b *Backend) batchState(key string, shard *metaShard, d *batchDecision) (ca
 			return st, nil, nil
 		}
 		if shard != nil {
-			if m, ok := shard.get(key); ok {
+			if m, ok := shard.get(key, h); ok {
 				return *m, nil, nil
 			}
 		}
@@ -308,7 +334,7 @@ func (b *Backend) batchState(key string, shard *metaShard, d *batchDecision) (ca
 		st = metaOf(&cur)
 	}
 	if d.inPlace {
-		return st, shard.set(key, st), nil
+		return st, shard.set(key, h, st), nil
 	}
 	return st, nil, nil
 }

@@ -36,7 +36,7 @@ func TestWriteBatchIfNewer(t *testing.T) {
 			var keys []string
 			for i := 0; len(keys) < 4; i++ {
 				k := fmt.Sprintf("k%d", i)
-				if b.cache == nil || b.cache.shardIndex(k) == b.cache.shardIndex("k0") {
+				if b.cache == nil || shardIndex(b.cache.hash(k)) == shardIndex(b.cache.hash("k0")) {
 					keys = append(keys, k)
 				}
 			}

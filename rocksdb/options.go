@@ -62,8 +62,8 @@ type Options struct {
 	// (timestamp, tombstone flag, encoding, or absence) of keys that this
 	// Backend wrote or stat'ed, which answers Stat without a read. It is
 	// exact because RocksDB's lock makes this process the database's only
-	// writer. 0 means 131,072 entries (at most about 20 MiB with keys of
-	// 40 bytes); a negative value disables the cache.
+	// writer. 0 means 131,072 entries (at most about 21 MiB, plus the
+	// keys longer than 55 bytes); a negative value disables the cache.
 	MetaCacheEntries int
 }
 

@@ -44,9 +44,9 @@ func (b *Backend) Stat(ctx context.Context, key string) (backend.Entry, error) {
 		}
 		return e, err
 	}
-	s := b.cache.shard(key)
+	s, h := b.cache.locate(key)
 	s.mu.Lock()
-	if m, ok := s.get(key); ok {
+	if m, ok := s.get(key, h); ok {
 		e, absent := m.entry(), m.absent
 		s.mu.Unlock()
 		if absent {
@@ -60,9 +60,9 @@ func (b *Backend) Stat(ctx context.Context, key string) (backend.Entry, error) {
 	switch {
 	case err != nil:
 	case found:
-		s.set(key, metaOf(&e))
+		s.set(key, h, metaOf(&e))
 	default:
-		s.set(key, cachedMeta{absent: true})
+		s.set(key, h, cachedMeta{absent: true})
 	}
 	s.mu.Unlock()
 	if err == nil && !found {

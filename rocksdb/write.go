@@ -35,14 +35,14 @@ func (b *Backend) Put(ctx context.Context, key string, e backend.Entry) error {
 		}
 		return nil
 	}
-	s := b.cache.shard(key)
+	s, h := b.cache.locate(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := b.db.PutCF(b.native.write, b.data, keyBytes(key), rec); err != nil {
-		s.forget(key)
+		s.forget(key, h)
 		return b.writeError("put", key, err)
 	}
-	s.set(key, metaOf(&e))
+	s.set(key, h, metaOf(&e))
 	return nil
 }
 
@@ -61,14 +61,14 @@ func (b *Backend) Remove(ctx context.Context, key string) error {
 		}
 		return nil
 	}
-	s := b.cache.shard(key)
+	s, h := b.cache.locate(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := b.db.DeleteCF(b.native.write, b.data, keyBytes(key)); err != nil {
-		s.forget(key)
+		s.forget(key, h)
 		return b.writeError("remove", key, err)
 	}
-	s.set(key, cachedMeta{absent: true})
+	s.set(key, h, cachedMeta{absent: true})
 	return nil
 }
 
@@ -113,16 +113,16 @@ func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
 	defer b.unlockShards(shards)
 	if err := b.db.Write(b.native.write, wb); err != nil {
 		for _, op := range ops {
-			b.cache.shard(op.Key).forget(op.Key)
+			b.cache.forget(op.Key)
 		}
 		return b.writeError("write batch", first, err)
 	}
 	for _, op := range ops {
-		s := b.cache.shard(op.Key)
+		s, h := b.cache.locate(op.Key)
 		if op.Remove {
-			s.set(op.Key, cachedMeta{absent: true})
+			s.set(op.Key, h, cachedMeta{absent: true})
 		} else {
-			s.set(op.Key, metaOf(&op.Entry))
+			s.set(op.Key, h, metaOf(&op.Entry))
 		}
 	}
 	return nil
@@ -134,7 +134,7 @@ func (b *Backend) WriteBatch(ctx context.Context, ops []backend.Op) error {
 func (b *Backend) lockShards(ops []backend.Op) uint64 {
 	var set uint64
 	for _, op := range ops {
-		set |= 1 << b.cache.shardIndex(op.Key)
+		set |= 1 << shardIndex(b.cache.hash(op.Key))
 	}
 	b.lockShardSet(set)
 	return set
