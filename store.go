@@ -25,6 +25,7 @@ type Store struct {
 	cond  backend.Conditional // nil unless the backend has conditional writes
 	batch backend.Batcher     // nil unless the backend writes batches
 	newer backend.NewerWriter // nil unless the backend compares and writes, and has no conditional writes
+	pre   backend.Prefetcher  // nil unless the backend prefetches
 
 	locks     stripes
 	wildcards wildcards
@@ -61,6 +62,7 @@ func Open(ctx context.Context, b backend.Backend, opts *Options) (*Store, error)
 	s := &Store{cfg: cfg, b: b, done: make(chan struct{})}
 	s.cond, _ = b.(backend.Conditional)
 	s.batch, _ = b.(backend.Batcher)
+	s.pre, _ = b.(backend.Prefetcher)
 	if s.cond == nil {
 		s.newer, _ = b.(backend.NewerWriter)
 	}
@@ -188,6 +190,16 @@ func (s *Store) leave() { s.inflight.Add(-1) }
 
 func errClosed(op, key string) error {
 	return fmt.Errorf("strata: %s %q: %w", op, key, ErrClosed)
+}
+
+// prefetch lets the backend bring the state of a key about to be written
+// into the processor's caches while the write is checked and stamped
+// (backend.Prefetcher). The key is not checked yet: only its length is
+// bounded, so that an absurd one costs nothing.
+func (s *Store) prefetch(key string) {
+	if s.pre != nil && len(key) <= MaxKeyLen {
+		s.pre.Prefetch(s.backendKey(key))
+	}
 }
 
 // backendKey maps a full key in scope to its backend key.

@@ -28,6 +28,7 @@ func (s *Store) Put(ctx context.Context, key string, value []byte) (hlc.Timestam
 // such as "application/json" or "text/plain;charset=utf-8", stored with it
 // and yielded by Get.
 func (s *Store) PutEncoded(ctx context.Context, key string, value []byte, encoding string) (hlc.Timestamp, error) {
+	s.prefetch(key)
 	smp := Sample{Key: key, Value: value, Encoding: encoding, Kind: KindPut}
 	if len(encoding) > backend.MaxEncodingLen {
 		return hlc.Timestamp{}, fmt.Errorf("strata: put %q: %w: encoding of %d bytes exceeds %d", key, ErrInvalidSample, len(encoding), backend.MaxEncodingLen)
@@ -55,6 +56,7 @@ func (s *Store) PutEncoded(ctx context.Context, key string, value []byte, encodi
 // whatever newer sample the store holds for what it deletes. The returned
 // timestamp is the one stored.
 func (s *Store) Delete(ctx context.Context, keyExpr string) (hlc.Timestamp, error) {
+	s.prefetch(keyExpr)
 	smp := Sample{Key: keyExpr, Kind: KindDelete}
 	if err := s.checkWrite("delete", &smp); err != nil {
 		return hlc.Timestamp{}, err
@@ -85,6 +87,7 @@ func (s *Store) Delete(ctx context.Context, keyExpr string) (hlc.Timestamp, erro
 // A KindDelete sample whose Key is a wildcard expression is a wildcard
 // delete, as with Delete.
 func (s *Store) Apply(ctx context.Context, smp Sample) (Result, error) {
+	s.prefetch(smp.Key)
 	if err := s.checkSample(&smp); err != nil {
 		return Outdated, err
 	}

@@ -7,7 +7,7 @@
 //
 // The shape is that of database/sql/driver: a small required interface,
 // Backend, and optional capabilities (Batcher, Conditional, NewerWriter,
-// Aser) that the Store discovers by type assertion. Validation, defaults,
+// Prefetcher, Aser) that the Store discovers by type assertion. Validation, defaults,
 // last-writer-wins, tombstones, closed state and statistics live once, in
 // the Store, so backends stay small: they store entries under keys and
 // scan key prefixes. NewerWriter is the one place where a backend compares
