@@ -35,31 +35,7 @@ func BenchmarkInterleaved(b *testing.B) {
 	for _, p := range pairs {
 		b.Run(p.op, func(b *testing.B) {
 			store, raw := p.make(b, "store"), p.make(b, "raw") // store first: it may skip
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			var t interleavedTotals
-			round := 0
-			for b.Loop() {
-				first, second := raw, store
-				if round%2 == 1 {
-					first, second = store, raw
-				}
-				w0, c0 := time.Now(), threadCPU()
-				for j := range p.block {
-					first(round*p.block + j)
-				}
-				w1, c1 := time.Now(), threadCPU()
-				for j := range p.block {
-					second(round*p.block + j)
-				}
-				w2, c2 := time.Now(), threadCPU()
-				if round%2 == 1 {
-					t.add(w2.Sub(w1), c2-c1, w1.Sub(w0), c1-c0)
-				} else {
-					t.add(w1.Sub(w0), c1-c0, w2.Sub(w1), c2-c1)
-				}
-				round++
-			}
+			t, round := interleave(b, raw, store, p.block)
 			ops := float64(round * p.block)
 			b.ReportMetric(float64(t.rawWall.Nanoseconds())/ops, "raw-ns/op")
 			b.ReportMetric(float64(t.storeWall.Nanoseconds())/ops, "store-ns/op")
@@ -72,6 +48,38 @@ func BenchmarkInterleaved(b *testing.B) {
 			results.Unlock()
 		})
 	}
+}
+
+// interleave runs raw and other alternately, block operations at a time,
+// under b.Loop on one locked thread, and returns the time each side took
+// and the number of rounds.
+func interleave(b *testing.B, raw, other benchOp, block int) (interleavedTotals, int) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var t interleavedTotals
+	round := 0
+	for b.Loop() {
+		first, second := raw, other
+		if round%2 == 1 {
+			first, second = other, raw
+		}
+		w0, c0 := time.Now(), threadCPU()
+		for j := range block {
+			first(round*block + j)
+		}
+		w1, c1 := time.Now(), threadCPU()
+		for j := range block {
+			second(round*block + j)
+		}
+		w2, c2 := time.Now(), threadCPU()
+		if round%2 == 1 {
+			t.add(w2.Sub(w1), c2-c1, w1.Sub(w0), c1-c0)
+		} else {
+			t.add(w1.Sub(w0), c1-c0, w2.Sub(w1), c2-c1)
+		}
+		round++
+	}
+	return t, round
 }
 
 // interleavedTotals are the times spent by each side.
