@@ -30,29 +30,38 @@ var (
 // write of the key holds (reading the database on a miss); without the
 // cache, in one call to RocksDB that reads, compares and writes.
 func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (backend.Prior, error) {
-	var (
-		s *metaShard
-		h uint64
-	)
-	if b.cache != nil {
-		s, h = b.cache.locate(key)
-		b.cache.prefetch(h)
-	}
-	if err := b.enter(ctx, "put", key); err != nil {
-		return backend.Prior{}, err
-	}
-	defer b.life.leave()
 	if b.cache == nil {
+		if err := b.enter(ctx, "put", key); err != nil {
+			return backend.Prior{}, err
+		}
+		defer b.life.leave()
 		mu := b.locks.of(key)
 		mu.Lock()
 		defer mu.Unlock()
 		return b.putIfNewerNative(key, &e)
 	}
+	s, h := b.cache.locate(key)
+	b.cache.prefetch(h)
+	if err := b.enter(ctx, "put", key); err != nil {
+		return backend.Prior{}, err
+	}
+	// No defers on this path, the one every put of a Store takes: with
+	// as many returns as putIfNewerCached has, they would not be
+	// open-coded, and would cost more than the rest of the Go side.
+	// Nothing below panics but a bug.
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	p, err := b.putIfNewerCached(s, h, key, &e)
+	s.mu.Unlock()
+	b.life.leave()
+	return p, err
+}
+
+// putIfNewerCached is PutIfNewer with the metadata cache, under the lock
+// of key's shard s; h is key's hash.
+func (b *Backend) putIfNewerCached(s *metaShard, h uint64, key string, e *backend.Entry) (backend.Prior, error) {
 	// The record is built first, while the entry's slot, prefetched,
 	// is on its way from memory.
-	rec, recErr := backend.AppendRecord(s.rec[:0], e)
+	rec, recErr := backend.AppendRecord(s.rec[:0], *e)
 	s.rec = rec[:0]
 	if cap(rec) > maxPooledBuffer {
 		s.rec = nil
@@ -82,7 +91,7 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 	// The entry is updated before the write, while its memory is still
 	// in the processor's caches (RocksDB's write evicts them), and
 	// forgotten if the write fails.
-	*m = metaOf(&e)
+	*m = metaOf(e)
 	if err := b.writeRecord(key, rec); err != nil {
 		s.forget(key, h)
 		return p, err
@@ -109,12 +118,13 @@ func (b *Backend) writeRecord(key string, rec []byte) error {
 	if err := b.gateNewer("put", key); err != nil {
 		return err
 	}
-	defer b.gate.mu.RUnlock()
 	k := keyBytes(key)
-	if err := cError(C.strata_put(b.h.db, b.h.wo, b.h.data, bytesPtr(k), C.size_t(len(k)), bytesPtr(rec), C.size_t(len(rec)))); err != nil {
-		return b.writeError("put", key, err)
+	err := cError(C.strata_put(b.h.db, b.h.wo, b.h.data, bytesPtr(k), C.size_t(len(k)), bytesPtr(rec), C.size_t(len(rec))))
+	if err != nil {
+		err = b.writeError("put", key, err)
 	}
-	return nil
+	b.gate.mu.RUnlock()
+	return err
 }
 
 // gateNewer is enterWrite for a NewerWriter call that has entered already
