@@ -26,10 +26,11 @@ import (
 // shard never holds more than 2*half entries.
 //
 // A key is hashed once per call: the low bits of its hash choose the
-// shard, the hash places it in the shard's tables. A write hashes the key
-// and prefetches its slots before it takes the shard's lock, so that the
-// lookup under the lock finds them cached (Backend.Prefetch lets a caller
-// start that earlier still).
+// shard, the hash places it in the shard's tables. A slot's address
+// follows from the hash alone, so a caller can have it loaded from memory
+// ahead of a write (Backend.Prefetch, which the Store calls as a write
+// begins), and a batch has all of its keys' slots loaded before it takes
+// their shards' locks.
 type metaCache struct {
 	seed   maphash.Seed
 	shards []metaShard

@@ -41,7 +41,6 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 		return b.putIfNewerNative(key, &e)
 	}
 	s, h := b.cache.locate(key)
-	b.cache.prefetch(h)
 	if err := b.enter(ctx, "put", key); err != nil {
 		return backend.Prior{}, err
 	}
@@ -59,8 +58,10 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 // putIfNewerCached is PutIfNewer with the metadata cache, under the lock
 // of key's shard s; h is key's hash.
 func (b *Backend) putIfNewerCached(s *metaShard, h uint64, key string, e *backend.Entry) (backend.Prior, error) {
-	// The record is built first, while the entry's slot, prefetched,
-	// is on its way from memory.
+	// The record is built first, while the entry's slot is on its way
+	// from memory if the caller prefetched it (Prefetch: the Store does,
+	// as a write begins; a second prefetch here would cost more than it
+	// hides).
 	rec, recErr := backend.AppendRecord(s.rec[:0], *e)
 	s.rec = rec[:0]
 	if cap(rec) > maxPooledBuffer {
