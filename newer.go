@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/stratakv/strata/backend"
+	"github.com/stratakv/strata/hlc"
 )
 
 // Over a backend with backend.NewerWriter (and without conditional
@@ -29,16 +30,8 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 		eff, refused := s.resolve(smp, o)
 		if o == fromLocal && refused {
 			// A remembered wildcard delete at or after our time beats
-			// this local write: stamp it again past the delete and
-			// whatever the key holds.
-			if restamps == maxRestamps {
-				return Outdated, errKeptNewer(smp.Key)
-			}
-			cur, _, found, err := s.stat(ctx, bkey)
-			if err != nil {
-				return Outdated, wrapErr("apply", smp.Key, err)
-			}
-			if err := s.stampPast(smp, eff.Timestamp, &cur, found, &restamps); err != nil {
+			// this local write.
+			if err := s.stampPastStored(ctx, smp, bkey, eff.Timestamp, &restamps); err != nil {
 				return Outdated, err
 			}
 			continue
@@ -63,6 +56,21 @@ func (s *Store) applyKeyNewer(ctx context.Context, smp *Sample, o origin) (Resul
 		s.applied(eff, &e, res)
 		return res, nil
 	}
+}
+
+// stampPastStored stamps the local write smp again, past eff and past
+// whatever its backend key bkey holds (stampPast, after a Stat). It is
+// apart from applyKeyNewer, which every write runs, to keep that one's
+// frame small.
+func (s *Store) stampPastStored(ctx context.Context, smp *Sample, bkey string, eff hlc.Timestamp, restamps *int) error {
+	if *restamps == maxRestamps {
+		return errKeptNewer(smp.Key)
+	}
+	cur, _, found, err := s.stat(ctx, bkey)
+	if err != nil {
+		return wrapErr("apply", smp.Key, err)
+	}
+	return s.stampPast(smp, eff, &cur, found, restamps)
 }
 
 // applyRunNewer is applyRun over a NewerWriter: the whole run is decided

@@ -184,16 +184,22 @@ const maxConflicts = 16
 // applyKey applies a sample to one concrete key under the key's lock. A
 // local write (fromLocal) that would lose is stamped again, past what
 // beats it; smp.Timestamp is updated.
+func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, error) {
+	if s.newer != nil {
+		return s.applyKeyNewer(ctx, smp, o)
+	}
+	return s.applyKeyStat(ctx, smp, o)
+}
+
+// applyKeyStat is applyKey over a backend without NewerWriter: a Stat,
+// then a Put, or a conditional write that may conflict.
 //
 // Over a backend with conditional writes, a conflict may be this very
 // write: its response was lost, the client retried, and the retry found
 // the key already at the new state. A stored entry with exactly this
 // sample's timestamp and kind after a conflict is therefore this write,
 // applied.
-func (s *Store) applyKey(ctx context.Context, smp *Sample, o origin) (Result, error) {
-	if s.newer != nil {
-		return s.applyKeyNewer(ctx, smp, o)
-	}
+func (s *Store) applyKeyStat(ctx context.Context, smp *Sample, o origin) (Result, error) {
 	bkey := s.backendKey(smp.Key)
 	mu := s.locks.of(smp.Key)
 	mu.Lock()

@@ -31,14 +31,7 @@ var (
 // cache, in one call to RocksDB that reads, compares and writes.
 func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (backend.Prior, error) {
 	if b.cache == nil {
-		if err := b.enter(ctx, "put", key); err != nil {
-			return backend.Prior{}, err
-		}
-		defer b.life.leave()
-		mu := b.locks.of(key)
-		mu.Lock()
-		defer mu.Unlock()
-		return b.putIfNewerNative(key, &e)
+		return b.putIfNewerUncached(ctx, key, &e)
 	}
 	s, h := b.cache.locate(key)
 	if err := b.enter(ctx, "put", key); err != nil {
@@ -55,6 +48,19 @@ func (b *Backend) PutIfNewer(ctx context.Context, key string, e backend.Entry) (
 	return p, err
 }
 
+// putIfNewerUncached is PutIfNewer without the metadata cache, under the
+// key's own lock.
+func (b *Backend) putIfNewerUncached(ctx context.Context, key string, e *backend.Entry) (backend.Prior, error) {
+	if err := b.enter(ctx, "put", key); err != nil {
+		return backend.Prior{}, err
+	}
+	defer b.life.leave()
+	mu := b.locks.of(key)
+	mu.Lock()
+	defer mu.Unlock()
+	return b.putIfNewerNative(key, e)
+}
+
 // putIfNewerCached is PutIfNewer with the metadata cache, under the lock
 // of key's shard s; h is key's hash.
 func (b *Backend) putIfNewerCached(s *metaShard, h uint64, key string, e *backend.Entry) (backend.Prior, error) {
@@ -69,15 +75,10 @@ func (b *Backend) putIfNewerCached(s *metaShard, h uint64, key string, e *backen
 	}
 	m, ok := s.get(key, h)
 	if !ok {
-		cur, found, err := b.lookup("put", key, false)
-		if err != nil {
+		var err error
+		if m, err = b.fillCache(s, h, key); err != nil {
 			return backend.Prior{}, err
 		}
-		v := cachedMeta{absent: true}
-		if found {
-			v = metaOf(&cur)
-		}
-		m = s.set(key, h, v)
 	}
 	var p backend.Prior
 	if !m.absent {
@@ -99,6 +100,20 @@ func (b *Backend) putIfNewerCached(s *metaShard, h uint64, key string, e *backen
 	}
 	p.Written = true
 	return p, nil
+}
+
+// fillCache reads key's metadata from the database into its shard s (whose
+// lock is held), for a key the cache does not hold, and returns its entry.
+func (b *Backend) fillCache(s *metaShard, h uint64, key string) (*cachedMeta, error) {
+	cur, found, err := b.lookup("put", key, false)
+	if err != nil {
+		return nil, err
+	}
+	v := cachedMeta{absent: true}
+	if found {
+		v = metaOf(&cur)
+	}
+	return s.set(key, h, v), nil
 }
 
 // putRecord writes e under key through the write gate, in one call.
