@@ -4,10 +4,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -78,14 +76,8 @@ func runGet(ctx context.Context, e *env, fl any, args []string) (err error) {
 	}
 	defer closeStore(s, &err)
 	sel := args[1]
-	w := bufio.NewWriterSize(e.stdout, 64<<10)
-	defer func() {
-		if ferr := w.Flush(); err == nil && ferr != nil {
-			err = ferr
-		}
-	}()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	out := e.output()
+	defer out.flush(&err)
 	if k, kerr := keyexpr.Canonize(sel); kerr == nil && !k.IsWild() {
 		smp, err := s.Lookup(ctx, sel)
 		if errors.Is(err, strata.ErrNotFound) {
@@ -95,9 +87,9 @@ func runGet(ctx context.Context, e *env, fl any, args []string) (err error) {
 			return err
 		}
 		if f.jsonOut {
-			return enc.Encode(newJSONSample(smp))
+			return out.json.Encode(newJSONSample(smp))
 		}
-		_, err = w.Write(smp.Value)
+		_, err = out.Write(smp.Value)
 		return err
 	}
 	for smp, err := range s.Get(ctx, sel) {
@@ -105,10 +97,10 @@ func runGet(ctx context.Context, e *env, fl any, args []string) (err error) {
 			return err
 		}
 		if f.jsonOut {
-			err = enc.Encode(newJSONSample(smp))
+			err = out.json.Encode(newJSONSample(smp))
 		} else {
-			w.Write(smp.Value)
-			err = w.WriteByte('\n')
+			out.Write(smp.Value)
+			err = out.WriteByte('\n')
 		}
 		if err != nil {
 			return err

@@ -4,9 +4,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strconv"
@@ -79,14 +77,8 @@ func runLs(ctx context.Context, e *env, fl any, args []string) (err error) {
 	}
 	defer closeStore(s, &err)
 	sel := selectorOr(args, 1, s.KeyExpr())
-	w := bufio.NewWriterSize(e.stdout, 64<<10)
-	defer func() {
-		if ferr := w.Flush(); err == nil && ferr != nil {
-			err = ferr
-		}
-	}()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	out := e.output()
+	defer out.flush(&err)
 	print := func(smp strata.Sample, wildcard bool) error {
 		kind := kindName(smp, wildcard)
 		if f.jsonOut {
@@ -96,7 +88,7 @@ func runLs(ctx context.Context, e *env, fl any, args []string) (err error) {
 				n := len(smp.Value)
 				le.Size = &n
 			}
-			return enc.Encode(le)
+			return out.json.Encode(le)
 		}
 		line := smp.Timestamp.AppendRFC3339(make([]byte, 0, 128))
 		line = append(line, "  "...)
@@ -110,7 +102,7 @@ func runLs(ctx context.Context, e *env, fl any, args []string) (err error) {
 		}
 		line = append(line, smp.Key...)
 		line = append(line, '\n')
-		_, err := w.Write(line)
+		_, err := out.Write(line)
 		return err
 	}
 	for smp, err := range s.Scan(ctx, sel, &strata.ScanOptions{MetadataOnly: !f.size, Tombstones: f.all}) {
