@@ -45,6 +45,20 @@ func loadMeta(t testing.TB, b *s3.Backend, n int) {
 	wg.Wait()
 }
 
+// requireScanMeta scans strata/wd/ and requires the n records that
+// loadMeta wrote, in name order, and nothing else.
+func requireScanMeta(t *testing.T, b *s3.Backend, n int) {
+	t.Helper()
+	i := 0
+	for rec, err := range b.ScanMeta(bg, "strata/wd/") {
+		require.NoError(t, err)
+		require.Equal(t, fmt.Sprintf("strata/wd/%05d", i), rec.Name)
+		require.Equal(t, metaValue(i), rec.Value, rec.Name)
+		i++
+	}
+	require.Equal(t, n, i)
+}
+
 // TestScanMetaRequests: a scan of 2,100 records is 3 listings and one GET
 // per record too large to be inlined, where the server lists metadata
 // (MinIO), and a GET per record otherwise; in name order either way, with
@@ -65,14 +79,7 @@ func TestScanMetaRequests(t *testing.T) {
 			s3.SetListMetadata(b, listMetadata)
 			defer s3.SetListMetadata(b, true)
 			cnt.reset()
-			i := 0
-			for rec, err := range b.ScanMeta(bg, "strata/wd/") {
-				require.NoError(t, err)
-				require.Equal(t, fmt.Sprintf("strata/wd/%05d", i), rec.Name)
-				require.Equal(t, metaValue(i), rec.Value, rec.Name)
-				i++
-			}
-			require.Equal(t, n, i)
+			requireScanMeta(t, b, n)
 			require.Equal(t, int64(3), cnt.list.Load(), "%v", cnt)
 			wantGets := int64(n)
 			if listMetadata {
@@ -159,12 +166,5 @@ func TestScanMetaVersityGW(t *testing.T) {
 	bucket := makeBucket(t, client, "scanmeta")
 	b := openBackend(t, client, bucket, nil)
 	loadMeta(t, b, n)
-	i := 0
-	for rec, err := range b.ScanMeta(bg, "strata/wd/") {
-		require.NoError(t, err)
-		require.Equal(t, fmt.Sprintf("strata/wd/%05d", i), rec.Name)
-		require.Equal(t, metaValue(i), rec.Value, rec.Name)
-		i++
-	}
-	require.Equal(t, n, i)
+	requireScanMeta(t, b, n)
 }
