@@ -201,20 +201,28 @@ func readEvent(t *testing.T, r *bufio.Reader) (string, string) {
 	}
 }
 
-func TestServerSentEvents(t *testing.T) {
-	srv, store := newServer(t, &rest.Options{KeepAlive: 20 * time.Millisecond})
-	ctx, cancel := context.WithCancel(bg)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/demo/robot/**", nil)
+// openEvents subscribes to url as a stream of server-sent events and
+// requires the response to be 200 OK.
+func openEvents(t *testing.T, ctx context.Context, url string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	require.NoError(t, err)
 	req.Header.Set("Accept", "text/event-stream")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+	return resp
+}
+
+func TestServerSentEvents(t *testing.T) {
+	srv, store := newServer(t, &rest.Options{KeepAlive: 20 * time.Millisecond})
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	resp := openEvents(t, ctx, srv.URL+"/demo/robot/**")
+	defer resp.Body.Close()
 	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
 
-	_, err = store.PutEncoded(bg, "demo/other", []byte("x"), "text/plain") // not matched
+	_, err := store.PutEncoded(bg, "demo/other", []byte("x"), "text/plain") // not matched
 	require.NoError(t, err)
 	_, err = store.PutEncoded(bg, "demo/robot/1", []byte(`{"x":1}`), "application/json")
 	require.NoError(t, err)
@@ -250,13 +258,8 @@ func TestCloseEndsSubscriptions(t *testing.T) {
 	h := rest.NewHandler(store, nil)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	req, err := http.NewRequest("GET", srv.URL+"/demo/**", nil)
-	require.NoError(t, err)
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	resp := openEvents(t, bg, srv.URL+"/demo/**")
 	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
 	h.Close()
 	done := make(chan error, 1)
 	go func() { _, err := io.ReadAll(resp.Body); done <- err }()
