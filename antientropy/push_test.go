@@ -246,13 +246,7 @@ func TestPushLossRepaired(t *testing.T) {
 			}
 			kept := pending[:0]
 			for _, w := range pending {
-				held := 0
-				for _, sr := range s.reps {
-					if ts, ok := latest(t, sr.store, w.key); ok && ts.Compare(w.ts) >= 0 {
-						held++
-					}
-				}
-				if held < len(s.reps) {
+				if s.holders(t, w) < len(s.reps) {
 					kept = append(kept, w)
 					continue
 				}

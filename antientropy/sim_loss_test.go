@@ -71,6 +71,18 @@ func latest(t testing.TB, s *strata.Store, key string) (hlc.Timestamp, bool) {
 	return hlc.Timestamp{}, false
 }
 
+// holders returns how many replicas hold w's key at w's timestamp or a
+// later one.
+func (s *sim) holders(t testing.TB, w write) int {
+	n := 0
+	for _, sr := range s.reps {
+		if ts, ok := latest(t, sr.store, w.key); ok && ts.Compare(w.ts) >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // convergeUnderLoss returns, for every write of one seeded run, the
 // digest periods it took to reach every replica (+Inf if it never did).
 func convergeUnderLoss(t testing.TB, seed uint64) []float64 {
@@ -91,13 +103,7 @@ func convergeUnderLoss(t testing.TB, seed uint64) []float64 {
 		s.step()
 		kept := pending[:0]
 		for _, pw := range pending {
-			held := 0
-			for _, sr := range s.reps {
-				if ts, ok := latest(t, sr.store, pw.key); ok && ts.Compare(pw.ts) >= 0 {
-					held++
-				}
-			}
-			if held == len(s.reps) {
+			if s.holders(t, pw.write) == len(s.reps) {
 				latencies = append(latencies, float64(s.ft.Now().Sub(pw.at))/float64(simOptions.Interval))
 				continue
 			}
