@@ -35,9 +35,7 @@ func randomValue(seed uint64, n int) []byte {
 // newLargePair is a pair of fresh memory stores, replicas with the given
 // message limit and push off.
 func newLargePair(t testing.TB, limit int) *antientropytest.Pair {
-	ft := antientropytest.NewFakeTime()
-	a := openMemory(t, 0, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(1, 0)})
-	b := openMemory(t, 1, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(2, 0)})
+	ft, a, b := memoryStores(t, "big/**")
 	return antientropytest.NewPair(t, ft, a, b, &antientropy.Options{MaxMessageSize: limit, DisablePush: true, Logger: slog.New(slog.DiscardHandler)})
 }
 
@@ -115,9 +113,7 @@ func (f *failChunks) Request(ctx context.Context, peer string, msg []byte) ([]by
 func TestLargeValueResumes(t *testing.T) {
 	ctx := t.Context()
 	const limit = 64 << 10
-	ft := antientropytest.NewFakeTime()
-	a := openMemory(t, 0, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(1, 0)})
-	b := openMemory(t, 1, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(2, 0)})
+	ft, a, b := memoryStores(t, "big/**")
 	net := memtransport.New(1)
 	epA, epB := net.Join("a"), net.Join("b")
 	ra, err := antientropy.New(a, epA, &antientropy.Options{ID: "a", MaxMessageSize: limit})
@@ -160,9 +156,7 @@ func (c *cutChunks) Request(ctx context.Context, peer string, msg []byte) ([]byt
 // alignment stops, and a later one fetches the value whole and right.
 func TestLargeValueMalformedChunk(t *testing.T) {
 	ctx := t.Context()
-	ft := antientropytest.NewFakeTime()
-	a := openMemory(t, 0, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(1, 0)})
-	b := openMemory(t, 1, &strata.Options{KeyExpr: "big/**", Clock: ft.Clock(2, 0)})
+	ft, a, b := memoryStores(t, "big/**")
 	net := memtransport.New(1)
 	epA, epB := net.Join("a"), net.Join("b")
 	ra, err := antientropy.New(a, epA, &antientropy.Options{ID: "a", MaxMessageSize: antientropy.MinMessageSize})

@@ -37,9 +37,7 @@ func longKey(prefix string, i, n int) string {
 // does not fit in one answer, and the replicas still converge.
 func TestLongKeysFitTheLimit(t *testing.T) {
 	ctx := context.Background()
-	ft := antientropytest.NewFakeTime()
-	a := openMemory(t, 0, &strata.Options{KeyExpr: "l/**", Clock: ft.Clock(1, 0)})
-	b := openMemory(t, 1, &strata.Options{KeyExpr: "l/**", Clock: ft.Clock(2, 0)})
+	ft, a, b := memoryStores(t, "l/**")
 	p := antientropytest.NewPair(t, ft, a, b, &antientropy.Options{MaxMessageSize: antientropy.MinMessageSize, Logger: slog.New(slog.DiscardHandler)})
 	for i := range 30 {
 		_, err := a.Put(ctx, longKey("l/a", i, 150), []byte("va"))
@@ -84,9 +82,7 @@ func newMixedPair(t *testing.T, ft *antientropytest.FakeTime, stores [2]*strata.
 // requests and replies by the smaller of the two limits.
 func TestDifferentMessageLimits(t *testing.T) {
 	ctx := context.Background()
-	ft := antientropytest.NewFakeTime()
-	a := openMemory(t, 0, &strata.Options{KeyExpr: "m/**", Clock: ft.Clock(1, 0)})
-	b := openMemory(t, 1, &strata.Options{KeyExpr: "m/**", Clock: ft.Clock(2, 0)})
+	ft, a, b := memoryStores(t, "m/**")
 	quiet := slog.New(slog.DiscardHandler)
 	reps := newMixedPair(t, ft, [2]*strata.Store{a, b}, [2]antientropy.Options{
 		{MaxMessageSize: antientropy.MinMessageSize, Logger: quiet}, {Logger: quiet}})
@@ -111,9 +107,7 @@ func TestDifferentMessageLimits(t *testing.T) {
 // replica metadata only, while the lagging peer fetches every new value.
 func TestAheadReplicaFetchesNothingStale(t *testing.T) {
 	ctx := context.Background()
-	ft := antientropytest.NewFakeTime()
-	a := openMemory(t, 0, &strata.Options{KeyExpr: "s/**", Clock: ft.Clock(1, 0)})
-	b := openMemory(t, 1, &strata.Options{KeyExpr: "s/**", Clock: ft.Clock(2, 0)})
+	ft, a, b := memoryStores(t, "s/**")
 	p := antientropytest.NewPair(t, ft, a, b, &antientropy.Options{Logger: slog.New(slog.DiscardHandler)})
 	const n = 1000
 	value := make([]byte, 1000)

@@ -22,6 +22,15 @@ func openMemory(t testing.TB, _ int, opts *strata.Options) *strata.Store {
 	return s
 }
 
+// memoryStores opens two memory stores of keyExpr whose clocks (IDs 1
+// and 2) read ft, a new fake time.
+func memoryStores(t testing.TB, keyExpr string) (ft *antientropytest.FakeTime, a, b *strata.Store) {
+	ft = antientropytest.NewFakeTime()
+	a = openMemory(t, 0, &strata.Options{KeyExpr: keyExpr, Clock: ft.Clock(1, 0)})
+	b = openMemory(t, 1, &strata.Options{KeyExpr: keyExpr, Clock: ft.Clock(2, 0)})
+	return ft, a, b
+}
+
 func TestPairMemory(t *testing.T) {
 	antientropytest.RunPairTests(t, openMemory)
 }

@@ -23,9 +23,7 @@ import (
 // no sample is received twice.
 func TestNewReplicaResumes(t *testing.T) {
 	ctx := context.Background()
-	ft := antientropytest.NewFakeTime()
-	a := openMemory(t, 0, &strata.Options{KeyExpr: "r/**", Clock: ft.Clock(1, 0)})
-	b := openMemory(t, 1, &strata.Options{KeyExpr: "r/**", Clock: ft.Clock(2, 0)})
+	ft, a, b := memoryStores(t, "r/**")
 	for i := range 500 {
 		_, err := a.Put(ctx, fmt.Sprintf("r/k/%03d", i), make([]byte, 100))
 		require.NoError(t, err)

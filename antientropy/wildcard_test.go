@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stratakv/strata"
 	"github.com/stratakv/strata/antientropy"
 	"github.com/stratakv/strata/antientropy/antientropytest"
 )
@@ -21,9 +20,7 @@ import (
 // both replicas alike.
 func TestWildcardDeleteClamped(t *testing.T) {
 	ctx := context.Background()
-	ft := antientropytest.NewFakeTime()
-	a := openMemory(t, 0, &strata.Options{KeyExpr: "fleet/**", Clock: ft.Clock(1, 0)})
-	b := openMemory(t, 1, &strata.Options{KeyExpr: "fleet/**", Clock: ft.Clock(2, 0)})
+	ft, a, b := memoryStores(t, "fleet/**")
 	p := antientropytest.NewPair(t, ft, a, b, &antientropy.Options{Logger: slog.New(slog.DiscardHandler)})
 	for _, k := range []string{"fleet/x", "fleet/y/x", "fleet/z"} {
 		_, err := a.Put(ctx, k, []byte("v"))
