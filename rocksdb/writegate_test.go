@@ -44,7 +44,8 @@ var writes = map[string]func(b *Backend, key string) error{
 
 // TestNewerWriterStopped: while writes are stopped (and over a read-only
 // backend), a NewerWriter call that has nothing to write answers as Stat
-// would, with or without the cache; one that has is refused.
+// would, with or without the cache; one that has is refused, and leaves
+// the key's state as it was.
 func TestNewerWriterStopped(t *testing.T) {
 	for _, entries := range []int{0, -1} {
 		dir := filepath.Join(t.TempDir(), "db")
@@ -59,6 +60,11 @@ func TestNewerWriterStopped(t *testing.T) {
 		require.NoError(t, b.WriteBatchIfNewer(bg, []backend.Op{{Key: "k", Entry: older}}, make([]backend.Prior, 1)))
 		_, err = b.PutIfNewer(bg, "k", textEntry("new", 6))
 		require.ErrorIs(t, err, ErrWritesStopped)
+		// The refused write left no trace in the cache, which PutIfNewer
+		// updates before it writes.
+		got, err := b.Stat(bg, "k")
+		require.NoError(t, err)
+		require.Equal(t, stamp(5), got.Timestamp)
 		require.NoError(t, b.Close(bg))
 
 		b, err = Open(dir, &Options{ReadOnly: true, MetaCacheEntries: entries})
